@@ -1,0 +1,45 @@
+# `make run` and `make test` are all a new machine needs (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint bench serve clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the project's metadata changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/quizapp db upgrade
+	$(BIN)/quizapp bank import question_bank/*.md
+	$(BIN)/quizapp run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check quizapp/bank
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/bank_bench.py
+
+# Production-style server: gunicorn with several workers (see docs/deployment.md).
+serve: $(VENV)/.installed
+	$(BIN)/quizapp db upgrade
+	$(BIN)/gunicorn --workers 4 --bind $(HOST):$(PORT) wsgi:app
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

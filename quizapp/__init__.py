@@ -1,0 +1,90 @@
+"""quizapp: a 应知应会 trainer. `create_app` builds the Flask application."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .config import Config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then QUIZAPP_* environment variables, then `config`."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(Config)
+    app.config.from_prefixed_env("QUIZAPP")
+    if "DATABASE_URL" in app.config:
+        app.config["SQLALCHEMY_DATABASE_URI"] = app.config.pop("DATABASE_URL")
+    if config:
+        app.config.update(config)
+
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        database = Path(app.instance_path) / "quizapp.sqlite3"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
+
+    from . import database, security
+    from .extensions import babel, csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    database.init_app(app)
+    security.init_app(app)
+
+    from .catalog import bp as catalog_bp
+
+    app.register_blueprint(catalog_bp)
+
+    from . import errors, templating
+
+    errors.init_app(app)
+    templating.init_app(app)
+
+    from .cli import bank_cli
+
+    app.cli.add_command(bank_cli)
+    return app
+
+
+def _instance_secret_key(instance_path: str) -> str:
+    """A key generated on first start and kept in the instance folder (never in git)."""
+    os.makedirs(instance_path, exist_ok=True)
+    path = Path(instance_path) / "secret_key"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_hex(32)
+    # O_EXCL: two workers starting at once must not end up with different keys.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key
+
+
+def _select_locale() -> str:
+    from flask import current_app, request
+
+    languages = current_app.config["LANGUAGES"]
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )

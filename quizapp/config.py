@@ -1,0 +1,32 @@
+"""Configuration defaults. Environment variables prefixed QUIZAPP_ override them.
+
+Nothing here is read at import time from the environment: `create_app` does that, so tests
+and the CLI can build apps with different settings in one process.
+"""
+
+from __future__ import annotations
+
+
+class Config:
+    # Filled in by create_app: SQLite under the instance folder unless QUIZAPP_DATABASE_URL.
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SECRET_KEY: str | None = None
+
+    # Uploads (banks, rosters) are small text or spreadsheet files.
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # phones leave tabs open for hours
+
+    BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_Hans_CN", "en")
+
+    # Where `make run` and `quizapp bank import` look for banks by default.
+    QUESTION_BANK_DIR = "question_bank"

@@ -1,0 +1,216 @@
+"""Bank content rendered into pages can format but never script.
+
+Every string of the Big List of Naughty Strings and a set of XSS vectors is put in every
+field of a bank; the bank page must contain no disallowed tag, attribute or URL scheme.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from html.parser import HTMLParser
+
+import pytest
+
+from quizapp.bank.loader import import_banks
+from quizapp.bank.model import ITEM_TYPES, Bank, Choice, Item, Section
+from quizapp.bank.render import ALLOWED_TAGS, render_cloze, render_markdown
+from quizapp.extensions import db
+from quizapp.models.types import utcnow
+
+XSS_VECTORS = [
+    "<script>alert(1)</script>",
+    '"><script>alert(1)</script>',
+    "<scr<script>ipt>alert(1)</script>",
+    "<<script>script>alert(1)<</script>/script>",
+    "<img src=x onerror=alert(1)>",
+    "![x](javascript:alert(1))",
+    '![x](x" onerror="alert(1))',
+    "<svg onload=alert(1)><circle/></svg>",
+    "<svg><script>alert(1)</script></svg>",
+    '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
+    "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    "[click]( javascript:alert(1))",
+    "[click](&#106;avascript:alert(1))",
+    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[click](vbscript:msgbox(1))",
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="java\tscript:alert(1)">x</a>',
+    '<a href="&#x6A;avascript:alert(1)">x</a>',
+    '<a href="http://example.com" onmouseover="alert(1)">x</a>',
+    '<p onclick="alert(1)">x</p>',
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    '<iframe src="https://example.com"></iframe>',
+    '<object data="data:text/html,<script>alert(1)</script>"></object>',
+    '<embed src="javascript:alert(1)">',
+    '<form action="javascript:alert(1)"><input type=submit></form>',
+    '<base href="javascript:alert(1)//">',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    '<link rel=stylesheet href="javascript:alert(1)">',
+    "<style>body{background:red}</style>",
+    "<!--<script>alert(1)</script>-->",
+    "<details open ontoggle=alert(1)>",
+    '<video><source onerror="alert(1)"></video>',
+    "<body onload=alert(1)>",
+    "<textarea></textarea><script>alert(1)</script>",
+    "<a href='x' style='position:fixed'>x</a>",
+    "`<script>alert(1)</script>`",
+    "<table><tr><td onmouseover=alert(1)>x</td></tr></table>",
+    "{{7*7}} ${7*7} <%= 7*7 %>",
+    '[x](https://example.com "t" onclick="alert(1)")',
+]
+
+# Tags the page layout itself uses, and the attributes any tag may carry on the page.
+LAYOUT_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "link",
+    "body",
+    "header",
+    "main",
+    "section",
+    "h1",
+    "h2",
+    "span",
+    "div",
+}
+HEAD_ONLY_TAGS = {"html", "head", "meta", "title", "link", "body"}
+SAFE_ATTRIBUTES = {
+    "class",
+    "id",
+    "href",
+    "rel",
+    "lang",
+    "charset",
+    "name",
+    "content",
+    "start",
+    "title",
+    "align",
+}
+SAFE_SCHEMES = {"http", "https", "mailto"}
+C0_AND_SPACE = "".join(map(chr, range(0x21)))
+
+
+class PageChecker(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self.tags: Counter[str] = Counter()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags[tag] += 1
+        if tag not in ALLOWED_TAGS | LAYOUT_TAGS:
+            self.problems.append(f"tag <{tag}>")
+        for name, value in attrs:
+            if name not in SAFE_ATTRIBUTES:
+                self.problems.append(f"attribute {name} on <{tag}>")
+            if name in ("href", "src") and value is not None:
+                # As browsers read URLs: outer controls and spaces dropped, tabs and newlines removed.
+                compact = re.sub(r"[\t\n\r]", "", value.strip(C0_AND_SPACE)).lower()
+                scheme = (
+                    compact.split(":", 1)[0] if re.match(r"^[a-z][a-z0-9+.-]*:", compact) else None
+                )
+                if scheme is not None and scheme not in SAFE_SCHEMES:
+                    self.problems.append(f"URL scheme {scheme}: in {name} on <{tag}>")
+
+    handle_startendtag = handle_starttag
+
+
+def check_html(html: str) -> PageChecker:
+    checker = PageChecker()
+    checker.feed(html)
+    checker.close()
+    return checker
+
+
+@pytest.mark.parametrize("vector", XSS_VECTORS)
+def test_markdown_rendering_removes_every_xss_vector(vector):
+    for text in (vector, f"- {vector}\n- 第二点", f"说明：\n\n> {vector}", f"1、{vector}\n2、正常"):
+        checker = check_html(str(render_markdown(text)))
+        assert checker.problems == [], (text, checker.problems)
+        assert not checker.tags.keys() & HEAD_ONLY_TAGS
+
+
+def test_markdown_rendering_of_every_naughty_string(blns):
+    for value in blns:
+        html = str(render_markdown(value))
+        checker = check_html(html)
+        assert checker.problems == [], (value, checker.problems)
+
+
+def test_cloze_rendering_escapes_everything(blns):
+    for value in [*blns, *XSS_VECTORS]:
+        safe = value.replace("{", "").replace("}", "")
+        html = str(render_cloze(f"{safe}{{{{{safe or 'x'}}}}}{safe}"))
+        assert check_html(html).problems == [], value
+        assert "<script" not in html.lower()
+
+
+def test_safe_markdown_keeps_its_formatting():
+    html = str(render_markdown("**重点**\n\n1、登记\n2、派单\n\n[制度](https://example.com/rules)"))
+    assert "<strong>重点</strong>" in html
+    assert "<ol>\n<li>登记</li>\n<li>派单</li>\n</ol>" in html
+    assert '<a href="https://example.com/rules" rel="noopener noreferrer nofollow">制度</a>' in html
+
+
+def naughty_item(index: int, value: str) -> Item:
+    """One item per string, cycling through the types so every field gets it."""
+    single_line = " ".join(value.split()) or "空"
+    kind = ITEM_TYPES[index % 5]
+    common = {
+        "id": f"n{index}",
+        "tags": (single_line,),
+        "explanation": value,
+        "source": single_line,
+        "passage": value,
+        "red_line": index % 2 == 0,
+        "synonyms": ((single_line, "同义"),),
+    }
+    question = f"{index}: {value}"
+    if kind == "qa":
+        return Item(
+            type="qa", question=question, answer=value or "空", key_points=(single_line,), **common
+        )
+    if kind in ("single", "multi"):
+        choices = (Choice(single_line, True), Choice(f"不是{single_line}", kind == "multi"))
+        return Item(type=kind, question=question, choices=choices, **common)
+    if kind == "judge":
+        return Item(type="judge", question=question, verdict=True, **common)
+    blank = single_line.replace("{", "").replace("}", "").replace("|", "") or "空"
+    return Item(
+        type="cloze",
+        question=f"{question.replace('{', '').replace('}', '')}{{{{{blank}}}}}",
+        blanks=((blank,),),
+        **common,
+    )
+
+
+def test_bank_page_with_naughty_content_in_every_field(app, client, blns):
+    values = [*blns, *XSS_VECTORS]
+    sections = tuple(
+        Section(
+            title=f"{values[i] or '空'}-{i}",
+            roles=(f"{values[i][:80]}岗位{i}",),
+            items=tuple(naughty_item(j, values[j]) for j in range(i, min(i + 60, len(values)))),
+        )
+        for i in range(0, len(values), 60)
+    )
+    bank = Bank(id="naughty", title=XSS_VECTORS[0], version=XSS_VECTORS[5], sections=sections)
+    import_banks(db.session, [(bank, "naughty.md")], now=utcnow())
+    db.session.commit()
+
+    for url in ("/", "/banks/naughty"):
+        response = client.get(url)
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        checker = check_html(html)
+        assert checker.problems == [], checker.problems[:10]
+        # The layout's own head tags appear exactly once each; content added none.
+        assert (
+            checker.tags["meta"] == 2 and checker.tags["link"] == 1 and checker.tags["title"] == 1
+        )
+        assert checker.tags["body"] == 1 and checker.tags["html"] == 1

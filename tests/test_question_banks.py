@@ -1,0 +1,165 @@
+"""The question banks in question_bank/ against the seed documents they were built from.
+
+Every explicit question of the seeds' Q&A lists (``1、…?答:…``, ``1.…?答:…`` and
+``一、…?答:…``) is extracted from the seed text with a regular expression and must have an
+item in the banks. An item made from an explicit seed question quotes that question in its
+``原文：`` field, so the rule is: a seed question is covered when its normalised text (NFKC,
+punctuation and spaces removed) occurs in the normalised passage or question of some item.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from quizapp.bank.model import ITEM_TYPES
+from quizapp.bank.parser import parse_file
+
+REPO = Path(__file__).resolve().parents[1]
+BANK_DIR = REPO / "question_bank"
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+MIN_ITEMS = {"property": 150, "telecom": 40}
+MIN_TYPES = 4
+
+CN_DIGITS = "一二三四五六七八九十"
+# Numbering in front of a seed question: "12、" / "12." anywhere (not after another digit),
+# "十二、" only at the start of a line (Chinese numerals occur inside sentences too).
+NUMBERING = re.compile(
+    rf"(?<![0-9.])\d{{1,2}}[、.．](?!\d)|(?:^|(?<=\n))[{CN_DIGITS}]{{1,3}}[、．]",
+    re.MULTILINE,
+)
+ANSWER_MARK = re.compile(r"答\s*[:：]")
+TRAILING_NOTE = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+
+
+def normalise(text: str) -> str:
+    """NFKC, lower case, and nothing but letters, digits and CJK characters."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).lower())
+
+
+def extract_seed_questions(text: str) -> list[str]:
+    """The explicit questions of a seed's Q&A lists: the text between a question's
+    numbering and its "答:" (the last numbering since the previous answer wins), without
+    a trailing note such as "(适用于其他接待员)" and without the final "?"."""
+    questions = []
+    previous_end = 0
+    for answer in ANSWER_MARK.finditer(text):
+        window = text[previous_end : answer.start()]
+        previous_end = answer.end()
+        numberings = list(NUMBERING.finditer(window))
+        if not numberings:
+            continue
+        question = window[numberings[-1].end() :].strip()
+        question = TRAILING_NOTE.sub("", question).strip().rstrip("?？。.").strip()
+        if 4 <= len(question) <= 80:
+            questions.append(question)
+    return questions
+
+
+@cache
+def seed_questions() -> list[tuple[str, str]]:
+    """(seed file name, question) for every explicit question in every seed."""
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed documents not found at {SEEDS}")
+    found = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        for question in extract_seed_questions(path.read_text(encoding="utf-8")):
+            found.append((path.name, question))
+    return found
+
+
+@cache
+def parsed_banks() -> dict[str, object]:
+    return {path.stem: parse_file(path) for path in sorted(BANK_DIR.glob("*.md"))}
+
+
+def all_items():
+    for name, result in parsed_banks().items():
+        if result.bank is None:
+            continue
+        for item in result.bank.items:
+            yield name, item
+
+
+def test_extractor_reads_the_seed_lists():
+    questions = seed_questions()
+    # The seeds hold six explicit Q&A lists: water utility, show flat, property basics,
+    # company profile, the sales-centre list of 40 and the telecom list of 33.
+    assert len(questions) >= 95, questions
+    texts = [q for _, q in questions]
+    assert "公司本部职能部门的组织架构是怎样的" in texts
+    assert "客服人员的规范用语有哪些" in texts
+    assert "什么是安全生产的四懂、四能、四会" in texts
+    assert "样板房环境监督的内容有哪些" in texts
+
+
+def test_every_explicit_seed_question_has_an_item():
+    haystacks = [
+        (name, item.id, normalise(item.passage + item.question)) for name, item in all_items()
+    ]
+    covered, missing = [], []
+    for seed, question in seed_questions():
+        needle = normalise(question)
+        hits = [f"{name}:{item_id}" for name, item_id, text in haystacks if needle in text]
+        (covered if hits else missing).append((seed, question, hits))
+    total = len(covered) + len(missing)
+    print(f"\nseed question coverage: {len(covered)}/{total} ({100 * len(covered) / total:.1f}%)")
+    per_bank: dict[str, int] = {}
+    for _, _, hits in covered:
+        bank = hits[0].split(":")[0]
+        per_bank[bank] = per_bank.get(bank, 0) + 1
+    print("  by bank: " + ", ".join(f"{b} {n}" for b, n in sorted(per_bank.items())))
+    for seed, question, _ in missing:
+        print(f"  MISSING {seed}: {question}")
+    assert not missing, [q for _, q, _ in missing]
+
+
+def test_banks_parse_without_errors_or_warnings():
+    results = parsed_banks()
+    assert {"property", "telecom"} <= set(results)
+    for name, result in results.items():
+        problems = [p.format(f"{name}.md") for p in result.errors + result.warnings]
+        assert not problems, problems
+        assert result.bank is not None
+        assert result.bank.id == name, "bank id should match the file name"
+        assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", result.bank.id)
+        assert result.bank.language == "zh-CN"
+
+
+@pytest.mark.parametrize("name", sorted(MIN_ITEMS))
+def test_main_banks_are_big_enough_and_varied(name):
+    bank = parsed_banks()[name].bank
+    counts = bank.count_by_type()
+    print(f"\n{name}: {len(bank.items)} items {counts}")
+    assert len(bank.items) >= MIN_ITEMS[name]
+    assert sum(1 for t in ITEM_TYPES if counts[t]) >= MIN_TYPES
+
+
+def test_every_section_has_roles_and_every_item_has_id_source_and_passage():
+    for name, result in parsed_banks().items():
+        bank = result.bank
+        assert bank.roles, name
+        seen = set()
+        for section in bank.sections:
+            assert section.roles, f"{name}: section {section.title} has no roles"
+            assert section.items, f"{name}: section {section.title} is empty"
+            for item in section.items:
+                assert item.id, f"{name}: {item.question} has no 编号"
+                assert item.id not in seen, f"{name}: duplicate 编号 {item.id}"
+                seen.add(item.id)
+                assert item.source.startswith("《"), f"{name}:{item.id} has no 来源"
+                assert item.passage, f"{name}:{item.id} has no 原文"
+
+
+def test_red_line_items_exist_where_a_trainer_needs_them():
+    red = {(name, item.id) for name, item in all_items() if item.red_line}
+    ids = {item_id for _, item_id in red}
+    assert "tel-fire-response" in ids
+    assert "prop-complaint-flow" in ids
+    assert "prop-repair-fee" in ids
+    assert len(red) >= 20
