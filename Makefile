@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint bench serve clean
+.PHONY: run test lint bench serve clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/quizapp db upgrade
 	$(BIN)/quizapp bank import question_bank/*.md
+	$(BIN)/quizapp demo
 	$(BIN)/quizapp run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev
@@ -40,6 +41,13 @@ bench: $(VENV)/.installed-dev
 serve: $(VENV)/.installed
 	$(BIN)/quizapp db upgrade
 	$(BIN)/gunicorn --workers 4 --bind $(HOST):$(PORT) wsgi:app
+
+# After changing user-facing strings: refresh the catalogue, translate the new entries in
+# quizapp/translations/en/LC_MESSAGES/messages.po, then run this again to compile.
+translations: $(VENV)/.installed-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location -o quizapp/translations/messages.pot .
+	$(BIN)/pybabel update -i quizapp/translations/messages.pot -d quizapp/translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -d quizapp/translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

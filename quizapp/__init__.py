@@ -37,28 +37,39 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
 
-    from . import database, security
+    from . import accounts, database, policy, security
     from .extensions import babel, csrf, db, migrate
 
     db.init_app(app)
     migrate.init_app(app, db)
+    # Authorisation before CSRF: an anonymous POST is sent to the login page, not a 400.
+    policy.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale)
-    database.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
+    # Before accounts: after-request hooks run last-registered-first, and the secure-cookie
+    # hook must see the remember-me cookie Flask-Login sets.
     security.init_app(app)
+    accounts.init_app(app)
+    database.init_app(app)
 
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
     from .catalog import bp as catalog_bp
+    from .staff import bp as people_bp
 
-    app.register_blueprint(catalog_bp)
+    for blueprint in (auth_bp, catalog_bp, people_bp, admin_bp):
+        app.register_blueprint(blueprint)
 
     from . import errors, templating
 
     errors.init_app(app)
     templating.init_app(app)
 
-    from .cli import bank_cli
+    from .cli import bank_cli, demo_command, user_cli
+    from .grading.cli import grade_command
 
-    app.cli.add_command(bank_cli)
+    for command in (bank_cli, user_cli, demo_command, grade_command):
+        app.cli.add_command(command)
     return app
 
 
@@ -82,9 +93,22 @@ def _instance_secret_key(instance_path: str) -> str:
 
 
 def _select_locale() -> str:
-    from flask import current_app, request
+    """The person's chosen language, else the one chosen on the login page, else the
+    browser's preference among the supported ones, else Chinese."""
+    from flask import current_app, request, session
+    from flask_login import current_user
 
     languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
     return (
         request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
+
+
+def _select_timezone() -> str:
+    from flask import current_app
+
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]

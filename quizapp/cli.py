@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from .bank.export import export_bank
 from .bank.model import ParseResult
@@ -124,6 +124,138 @@ def bank_export(bank_id: str, output: Path | None) -> None:
     else:
         output.write_text(text, encoding="utf-8")
         click.echo(f"wrote {output} ({len(bank.items)} items)", err=True)
+
+
+user_cli = AppGroup("user", help="Create people and import rosters of new hires.")
+
+
+@user_cli.command("create")
+@click.option("--employee-no", prompt="工号 (employee number)", help="The login name.")
+@click.option("--name", prompt="姓名 (name)")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    type=click.Choice(["employee", "trainer", "hr", "admin"]),
+    default=("admin",),
+    show_default=True,
+    help="Access role; repeat for several.",
+)
+@click.option("--job-role", default=None, help="Job role (岗位) name, for people who study.")
+@click.option(
+    "--password",
+    prompt="密码 (password)",
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Their password (asked for when not given).",
+)
+def user_create(
+    employee_no: str, name: str, roles: tuple[str, ...], job_role: str | None, password: str
+) -> None:
+    """Create one person, such as the first admin, with a password they chose."""
+    from .extensions import db
+    from .models.types import utcnow
+    from .people.passwords import password_problem
+    from .people.service import NewPerson, PersonError, create_person
+    from .roster import normalise_employee_no
+
+    try:
+        number = normalise_employee_no(employee_no)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--employee-no") from exc
+    problem = password_problem(password, number)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
+    try:
+        person, _secret = create_person(
+            db.session,
+            NewPerson(employee_no=number, name=name, roles=frozenset(roles), job_role=job_role),
+            None,
+            utcnow(),
+            password=password,
+        )
+    except PersonError as exc:
+        db.session.rollback()
+        click.echo(f"error: {exc.field}: {exc.message}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(
+        f"created {person.employee_no} ({person.name}), roles: {', '.join(sorted(person.roles))}"
+    )
+
+
+@user_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and show what would be created.")
+@click.option(
+    "--handout",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the one-time passwords to this CSV (default: print them).",
+)
+def user_import(file: Path, dry_run: bool, handout: Path | None) -> None:
+    """Create accounts for every new hire in a CSV or XLSX roster: all of them, or none."""
+    from .extensions import db
+    from .models.types import utcnow
+    from .people.onboarding import create_hires, preview_roster
+    from .people.service import PersonError
+    from .roster import RosterError, handout_csv
+
+    try:
+        preview = preview_roster(db.session, file.read_bytes(), file.name)
+    except RosterError as exc:
+        for message in exc.messages:
+            click.echo(f"{file}: {message}", err=True)
+        click.echo("nothing was imported.", err=True)
+        sys.exit(1)
+    if not preview.ok:
+        for message in preview.file_errors:
+            click.echo(f"{file}: {message}", err=True)
+        for issue in preview.issues:
+            click.echo(f"{file}:{issue.row}: {issue.column}: {issue.message}", err=True)
+        click.echo(f"{preview.error_count} error(s); nothing was imported.", err=True)
+        sys.exit(1)
+    hires = preview.hires
+    if dry_run:
+        for hire in hires:
+            click.echo(f"would create {hire.employee_no} {hire.name} ({hire.job_role})")
+        click.echo(f"{len(hires)} people would be created; nothing was written (--dry-run).")
+        return
+    try:
+        credentials = create_hires(db.session, hires, None, utcnow(), file.name)
+    except PersonError as exc:
+        db.session.rollback()
+        click.echo(f"error: {exc.message}; nothing was imported.", err=True)
+        sys.exit(1)
+    db.session.commit()
+    if handout is not None:
+        handout.write_bytes(handout_csv(credentials))
+        click.echo(f"created {len(credentials)} people; one-time passwords written to {handout}")
+    else:
+        click.echo(f"created {len(credentials)} people; one-time passwords (shown once):")
+        for credential in credentials:
+            click.echo(f"{credential.employee_no}\t{credential.name}\t{credential.password}")
+
+
+@click.command("demo")
+@click.option("--json", "as_json", is_flag=True, help="Print the logins as a JSON list.")
+@with_appcontext
+def demo_command(as_json: bool) -> None:
+    """Create the demo organisation once (again: changes nothing) and print its logins."""
+    from .demo import create_demo
+    from .extensions import db
+    from .models.types import utcnow
+
+    logins, created = create_demo(db.session, utcnow())
+    db.session.commit()
+    if as_json:
+        click.echo(json.dumps(logins, ensure_ascii=False, indent=2))
+        return
+    click.echo("demo accounts" + (" created:" if created else " (already there):"))
+    for login in logins:
+        roles = ",".join(login["roles"])
+        click.echo(
+            f"  {login['employee_no']:<8} {login['password']:<16} {roles:<16} {login['job_role'] or ''}"
+        )
 
 
 def _create_app():

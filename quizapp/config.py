@@ -6,6 +6,8 @@ and the CLI can build apps with different settings in one process.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 
 class Config:
     # Filled in by create_app: SQLite under the instance folder unless QUIZAPP_DATABASE_URL.
@@ -20,6 +22,10 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)  # "remember me" on a phone, at most
+
+    # Behind a reverse proxy that sets X-Forwarded-*: the number of proxies to trust.
+    PROXY_FIX = 0
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # phones leave tabs open for hours

@@ -1,8 +1,14 @@
-"""Security headers on every response."""
+"""Security headers, secure cookies over HTTPS, and expired-form (CSRF) handling."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, flash, redirect, request, url_for
+from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -18,6 +24,37 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return request.is_secure or super().get_cookie_secure(app)
+
+
+def _secure_cookies(response: Response) -> Response:
+    # Served over HTTPS: no cookie of ours (remember-me, language) may travel over plain
+    # HTTP afterwards. The session cookie is handled by SessionInterface.
+    if request.is_secure:
+        cookies = response.headers.getlist("Set-Cookie")
+        if cookies:
+            response.headers.remove("Set-Cookie")
+            for cookie in cookies:
+                if "; secure" not in cookie.lower():
+                    cookie += "; Secure"
+                response.headers.add("Set-Cookie", cookie)
+    return response
+
+
+def _csrf_error(error: CSRFError):
+    """Phones leave pages open for hours: explain, and send the person back to the form."""
+    flash(_("页面已过期，请重新提交。"), "error")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/"):
+        target = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+        return redirect(target)
+    return redirect(url_for("catalog.index"))
+
+
 def _set_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -27,4 +64,10 @@ def _set_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionInterface()
     app.after_request(_set_headers)
+    app.after_request(_secure_cookies)
+    app.register_error_handler(CSRFError, _csrf_error)
+    if app.config.get("PROXY_FIX"):
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

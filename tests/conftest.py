@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -24,6 +26,19 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
 
+class FreshGlobalsClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`.
+
+    Tests keep an app context open (to use the database directly); Flask then reuses it
+    for requests, and Flask-Login would remember the first request's user in `g`.
+    """
+
+    def open(self, *args, **kwargs):
+        for name in list(g):
+            g.pop(name)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def _app():
     app = create_app(
@@ -33,6 +48,7 @@ def _app():
             "SECRET_KEY": "test-secret-key",
         }
     )
+    app.test_client_class = FreshGlobalsClient
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             # A clean schema, whatever an earlier (interrupted) run left behind.

@@ -20,3 +20,67 @@ def write_bank(tmp_path, body: str, name: str = "bank.md", **kwargs) -> str:
     path = tmp_path / name
     path.write_text(bank_text(body, **kwargs), encoding="utf-8")
     return str(path)
+
+
+PASSWORD = "correct-horse-9"
+
+
+def make_person(
+    employee_no: str,
+    roles=("employee",),
+    job_role: str | None = None,
+    site: str | None = None,
+    trainer: str | None = None,
+    password: str = PASSWORD,
+    must_change: bool = False,
+    name: str | None = None,
+):
+    """A person in the database (committed), with a known password."""
+    from sqlalchemy import select
+
+    from quizapp.extensions import db
+    from quizapp.models import JobRole
+    from quizapp.models.types import utcnow
+    from quizapp.people.service import NewPerson, create_person
+
+    if job_role and db.session.scalar(select(JobRole).where(JobRole.name == job_role)) is None:
+        db.session.add(JobRole(name=job_role))
+    person, _ = create_person(
+        db.session,
+        NewPerson(
+            employee_no=employee_no,
+            name=name or f"测试{employee_no}",
+            roles=frozenset(roles),
+            job_role=job_role,
+            site=site,
+            trainer_no=trainer,
+        ),
+        None,
+        utcnow(),
+        password=password,
+        create_site=True,
+    )
+    person.must_change_password = must_change
+    db.session.commit()
+    return person
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    """The CSRF token of the session, as a form on `path` carries it."""
+    import re
+
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, f"no CSRF token on {path}: {html[:800]}"
+    return match.group(1)
+
+
+def login(
+    client, employee_no: str, password: str = PASSWORD, remember: bool = False, follow: bool = False
+):
+    data = {"employee_no": employee_no, "password": password, "csrf_token": csrf_token(client)}
+    if remember:
+        data["remember"] = "y"
+    return client.post("/login", data=data, follow_redirects=follow)

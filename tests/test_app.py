@@ -13,6 +13,7 @@ from sqlalchemy import text
 from quizapp import _instance_secret_key, create_app
 from quizapp.extensions import db
 from tests.conftest import DATA
+from tests.factories import login, make_person
 
 
 def test_configuration_from_environment(monkeypatch):
@@ -59,6 +60,8 @@ def test_migrations_match_the_models(app):
 
 
 def test_home_page_lists_banks_with_sections_and_counts(client, runner):
+    make_person("A1", roles=("admin",))
+    login(client, "A1")
     assert "还没有导入题库" in client.get("/").get_data(as_text=True)
     runner.invoke(args=["bank", "import", str(DATA / "example.md")])
     page = client.get("/").get_data(as_text=True)
@@ -70,6 +73,8 @@ def test_home_page_lists_banks_with_sections_and_counts(client, runner):
 
 
 def test_bank_page_renders_items(client, runner):
+    make_person("A1", roles=("admin",))
+    login(client, "A1")
     runner.invoke(args=["bank", "import", str(DATA / "example.md")])
     response = client.get("/banks/property-demo")
     assert response.status_code == 200
@@ -82,6 +87,8 @@ def test_bank_page_renders_items(client, runner):
 
 
 def test_unknown_bank_is_a_styled_404(client):
+    make_person("A1", roles=("admin",))
+    login(client, "A1")
     response = client.get("/banks/nope")
     assert response.status_code == 404
     assert "页面不存在" in response.get_data(as_text=True)

@@ -88,6 +88,7 @@ TYPE_ALIASES: dict[str, str] = {
     "填空题": "cloze",
 }
 
+# Shown in pages through gettext: the extractor finds them as N_ calls in templating.py.
 TYPE_LABELS = {"qa": "问答", "single": "单选", "multi": "多选", "judge": "判断", "cloze": "填空"}
 
 VERDICT_WORDS: dict[str, bool] = {

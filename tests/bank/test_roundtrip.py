@@ -113,7 +113,9 @@ def items(draw, item_id):
             st.lists(st.lists(word, min_size=1, max_size=3, unique=True), min_size=1, max_size=3)
         )
     )
-    pieces = draw(st.lists(line, min_size=len(blanks) + 1, max_size=len(blanks) + 1))
+    # Braces next to a blank ("{" + "{{答}}") would be read as part of it, so none in the text.
+    plain = line.filter(lambda s: "{" not in s and "}" not in s)
+    pieces = draw(st.lists(plain, min_size=len(blanks) + 1, max_size=len(blanks) + 1))
     question = pieces[0] + "".join(
         "{{" + "|".join(b) + "}}" + p for b, p in zip(blanks, pieces[1:], strict=True)
     )

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..extensions import db
+from ..models.types import utcnow
+from ..people.passwords import password_problem
+from . import bp
+from .forms import ChangePasswordForm, LanguageForm, LoginForm
+from .service import attempt_login
+
+
+def safe_next(target: str | None, default: str | None = None) -> str:
+    """A local path to go back to; anything pointing elsewhere becomes the home page."""
+    fallback = default or url_for("catalog.index")
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+    ):
+        return fallback
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if current_user.is_authenticated:
+        return redirect(safe_next(form.next.data))
+    if form.validate_on_submit():
+        outcome = attempt_login(
+            db.session,
+            form.employee_no.data,
+            form.password.data,
+            request.remote_addr or "",
+            utcnow(),
+        )
+        db.session.commit()
+        if outcome.person is not None:
+            login_user(outcome.person, remember=form.remember.data, duration=timedelta(days=30))
+            session.pop("locale", None)
+            return redirect(safe_next(form.next.data))
+        form.password.errors.append(outcome.message)
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    # A new session version makes every copy of the old cookies useless.
+    current_user.session_version += 1
+    db.session.commit()
+    logout_user()
+    flash(_("你已退出登录。"), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def change_password():
+    form = ChangePasswordForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        person = current_user._get_current_object()
+        problem = password_problem(form.new_password.data, person.employee_no, person.phone)
+        if not person.check_password(form.current_password.data):
+            form.current_password.errors.append(_("当前密码不正确"))
+        elif problem:
+            form.new_password.errors.append(_(problem))
+        elif form.new_password.data == form.current_password.data:
+            form.new_password.errors.append(_("新密码不能与当前密码相同"))
+        else:
+            remembered = (
+                current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            )
+            person.set_password(form.new_password.data, one_time=False)
+            person.updated_at = utcnow()
+            db.session.commit()
+            # Other sessions end; this one continues under the new session version.
+            login_user(person, remember=remembered, duration=timedelta(days=30))
+            flash(_("密码已更新。"), "success")
+            return redirect(safe_next(form.next.data))
+    return render_template(
+        "auth/change_password.html", form=form, forced=current_user.must_change_password
+    )
+
+
+@bp.post("/language")
+def set_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        if current_user.is_authenticated:
+            current_user.locale = form.language.data
+            db.session.commit()
+        else:
+            session["locale"] = form.language.data
+    return redirect(safe_next(form.next.data))

@@ -1,0 +1,61 @@
+"""A demo organisation for trying quizapp: one admin, trainer and HR person, and new hires
+in property and telecom job roles. Created once; running it again changes nothing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import Employee, JobRole
+from .people.service import NewPerson, create_person
+
+# (employee number, name, access roles, job role, site, trainer, password)
+DEMO_PEOPLE = [
+    ("ADMIN", "系统管理员", ("admin",), None, None, None, "quizapp-admin"),
+    ("T001", "王培训", ("trainer",), "客服前台", "阳光花园项目", None, "quizapp-trainer"),
+    ("H001", "李人事", ("hr",), None, None, None, "quizapp-hr"),
+    ("E001", "张小敏", ("employee",), "客服前台", "阳光花园项目", "T001", "quizapp-e001"),
+    ("E002", "刘晓东", ("employee",), "贴心管家", "阳光花园项目", "T001", "quizapp-e002"),
+    ("E003", "陈静", ("employee",), "营业厅营业员", "人民路营业厅", "T001", "quizapp-e003"),
+    ("E004", "赵磊", ("employee",), "10010客服代表", "人民路营业厅", "T001", "quizapp-e004"),
+]
+
+
+def create_demo(session: Session, now: datetime) -> tuple[list[dict], bool]:
+    """Create whatever of the demo organisation is missing. Returns the logins and whether
+    anything was created. Demo passwords are ready to use (no forced change)."""
+    created = False
+    for name in {p[3] for p in DEMO_PEOPLE if p[3]}:
+        if session.scalar(select(JobRole.id).where(JobRole.name == name)) is None:
+            session.add(JobRole(name=name, created_at=now))
+            created = True
+    session.flush()
+    for number, name, roles, job_role, site, trainer, password in DEMO_PEOPLE:
+        if session.scalar(select(Employee.id).where(Employee.employee_no == number)) is not None:
+            continue
+        person, _ = create_person(
+            session,
+            NewPerson(
+                employee_no=number,
+                name=name,
+                roles=frozenset(roles),
+                job_role=job_role,
+                site=site,
+                hire_date=date(2026, 11, 2) if "employee" in roles else None,
+                trainer_no=trainer,
+            ),
+            None,
+            now,
+            password=password,
+            create_site=True,
+        )
+        person.must_change_password = False
+        session.flush()
+        created = True
+    logins = [
+        {"employee_no": number, "password": password, "roles": list(roles), "job_role": job_role}
+        for number, _name, roles, job_role, _site, _trainer, password in DEMO_PEOPLE
+    ]
+    return logins, created

@@ -1,0 +1,15 @@
+"""Translation helpers shared by services and views."""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
+    """Mark a message for the catalogue where it is defined; it is translated where shown."""
+    return message
+
+
+def translate_error(error) -> str:
+    """A service error (with `template` and `params`) in the current language."""
+    from flask_babel import gettext
+
+    return gettext(error.template, **error.params)

@@ -1,0 +1,1 @@
+"""People services: accounts, passwords, throttling, audit. No Flask request objects here."""

@@ -1,0 +1,288 @@
+"""Accounts: create, find, reset, deactivate, and who may see whom.
+
+Functions take a session, the acting person and an injected `now`; the caller commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session
+
+from ..i18n import N_
+from ..models import ACCESS_ROLES, Employee, JobRole, Site
+from ..models.people import ACTIVE, LEFT
+from ..roster import one_time_password
+from ..roster.text import normalise_employee_no
+from . import audit
+
+
+class PersonError(ValueError):
+    """A person cannot be created or changed as asked; `field` names the form field.
+
+    `template` is a translatable message with %(name)s placeholders filled from `params`;
+    `message` is it filled in, in the source language (for the CLI and logs).
+    """
+
+    def __init__(self, field: str, template: str, **params: object) -> None:
+        self.field = field
+        self.template = template
+        self.params = params
+        self.message = template % params if params else template
+        super().__init__(self.message)
+
+
+def find_by_employee_no(session: Session, raw: str) -> Employee | None:
+    try:
+        number = normalise_employee_no(raw)
+    except ValueError:
+        return None
+    return session.scalar(select(Employee).where(Employee.employee_no == number))
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    employee_no: str
+    name: str
+    roles: frozenset[str] = frozenset({"employee"})
+    job_role: str | None = None
+    site: str | None = None
+    phone: str = ""
+    email: str = ""
+    hire_date: date | None = None
+    trainer_no: str | None = None
+
+
+def job_role_named(session: Session, name: str | None) -> JobRole | None:
+    if not name:
+        return None
+    role = session.scalar(select(JobRole).where(JobRole.name == name))
+    if role is None:
+        raise PersonError("job_role", N_("没有这个岗位：%(name)s"), name=name)
+    return role
+
+
+def site_named(session: Session, name: str | None, create: bool = False) -> Site | None:
+    if not name:
+        return None
+    site = session.scalar(select(Site).where(Site.name == name))
+    if site is None:
+        if not create:
+            raise PersonError("site", N_("没有这个项目：%(name)s"), name=name)
+        site = Site(name=name)
+        session.add(site)
+    return site
+
+
+def create_person(
+    session: Session,
+    new: NewPerson,
+    actor: Employee | None,
+    now: datetime,
+    password: str | None = None,
+    create_site: bool = False,
+    audit_action: str | None = "person_create",
+) -> tuple[Employee, str]:
+    """Create an account. Without `password`, a one-time password is generated and returned."""
+    try:
+        number = normalise_employee_no(new.employee_no)
+    except ValueError as exc:
+        raise PersonError("employee_no", "%(problem)s", problem=str(exc)) from exc
+    if session.scalar(select(Employee.id).where(Employee.employee_no == number)) is not None:
+        raise PersonError("employee_no", N_("工号 %(number)s 已存在"), number=number)
+    if not new.name.strip():
+        raise PersonError("name", N_("姓名不能为空"))
+    if not new.roles or not set(new.roles) <= set(ACCESS_ROLES):
+        raise PersonError("roles", N_("权限不正确"))
+    trainer = None
+    if new.trainer_no:
+        trainer = find_by_employee_no(session, new.trainer_no)
+        if trainer is None:
+            raise PersonError("trainer", N_("没有工号为 %(number)s 的培训师"), number=new.trainer_no)
+    person = Employee(
+        employee_no=number,
+        name=new.name.strip(),
+        phone=new.phone,
+        email=new.email,
+        job_role=job_role_named(session, new.job_role),
+        site=site_named(session, new.site, create=create_site),
+        hire_date=new.hire_date,
+        trainer=trainer,
+        status=ACTIVE,
+        created_at=now,
+        updated_at=now,
+    )
+    person.set_roles(set(new.roles))
+    one_time = password is None
+    secret = password if password is not None else one_time_password()
+    person.set_password(secret, one_time=one_time)
+    session.add(person)
+    if audit_action:
+        session.flush()
+        audit.record(
+            session,
+            audit_action,
+            actor,
+            target=number,
+            detail={"roles": sorted(new.roles)},
+            now=now,
+        )
+    return person, secret
+
+
+def reset_password(session: Session, person: Employee, actor: Employee, now: datetime) -> str:
+    """Give the person a new one-time password (ending their sessions) and return it."""
+    secret = one_time_password()
+    person.set_password(secret, one_time=True)
+    person.updated_at = now
+    audit.record(session, "password_reset", actor, target=person.employee_no, now=now)
+    return secret
+
+
+def deactivate(session: Session, person: Employee, actor: Employee, now: datetime) -> None:
+    """Mark the person as having left: they can no longer log in; their history stays."""
+    if person.status == LEFT:
+        return
+    person.status = LEFT
+    person.left_at = now
+    person.updated_at = now
+    person.session_version += 1  # any session they still hold ends on its next request
+    audit.record(session, "deactivate", actor, target=person.employee_no, now=now)
+
+
+def reactivate(session: Session, person: Employee, actor: Employee, now: datetime) -> None:
+    if person.status == ACTIVE:
+        return
+    person.status = ACTIVE
+    person.left_at = None
+    person.updated_at = now
+    audit.record(session, "reactivate", actor, target=person.employee_no, now=now)
+
+
+def change_roles(
+    session: Session, person: Employee, roles: set[str], actor: Employee, now: datetime
+) -> None:
+    before = sorted(person.roles)
+    if set(before) == roles:
+        return
+    if person.id == actor.id and "admin" in before and "admin" not in roles:
+        raise PersonError("roles", N_("不能取消自己的管理员权限"))
+    person.set_roles(roles)
+    person.updated_at = now
+    audit.record(
+        session,
+        "role_change",
+        actor,
+        target=person.employee_no,
+        detail={"before": before, "after": sorted(roles)},
+        now=now,
+    )
+
+
+# -- who may see whom --------------------------------------------------------------
+
+
+def people_in_scope(viewer: Employee) -> Select:
+    """The people a viewer may see: everyone for HR and admins; a trainer's own trainees
+    and the people of their site or job role; otherwise only themselves."""
+    query = select(Employee)
+    if viewer.has_role("hr", "admin"):
+        return query
+    if viewer.has_role("trainer"):
+        scope = [Employee.trainer_id == viewer.id, Employee.id == viewer.id]
+        if viewer.site_id is not None:
+            scope.append(Employee.site_id == viewer.site_id)
+        if viewer.job_role_id is not None:
+            scope.append(Employee.job_role_id == viewer.job_role_id)
+        return query.where(or_(*scope))
+    return query.where(Employee.id == viewer.id)
+
+
+def person_for(session: Session, viewer: Employee, person_id: int) -> Employee | None:
+    """The person, if the viewer may see them; None otherwise (the view answers 404)."""
+    return session.scalar(people_in_scope(viewer).where(Employee.id == person_id))
+
+
+def search_people(
+    session: Session,
+    viewer: Employee,
+    text: str = "",
+    job_role_id: int | None = None,
+    site_id: int | None = None,
+    status: str | None = None,
+    limit: int = 200,
+) -> list[Employee]:
+    query = people_in_scope(viewer)
+    if text:
+        escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{escaped}%"
+        query = query.where(
+            or_(
+                Employee.employee_no.ilike(like, escape="\\"),
+                Employee.name.ilike(like, escape="\\"),
+                Employee.phone.ilike(like, escape="\\"),
+            )
+        )
+    if job_role_id:
+        query = query.where(Employee.job_role_id == job_role_id)
+    if site_id:
+        query = query.where(Employee.site_id == site_id)
+    if status:
+        query = query.where(Employee.status == status)
+    return list(session.scalars(query.order_by(Employee.employee_no).limit(limit)))
+
+
+def can_manage(viewer: Employee, person: Employee) -> bool:
+    """Whether the viewer may reset, edit or deactivate this (visible) person.
+
+    Nobody may manage someone with more access than they have: trainers manage plain
+    employees, HR manages everyone but admins, admins manage everyone.
+    """
+    if viewer.has_role("admin"):
+        return True
+    if viewer.has_role("hr"):
+        return not person.has_role("admin")
+    if viewer.has_role("trainer"):
+        return person.roles <= {"employee"} and person.id != viewer.id
+    return False
+
+
+def update_person(
+    session: Session,
+    person: Employee,
+    *,
+    name: str,
+    phone: str,
+    email: str,
+    job_role_id: int | None,
+    site_id: int | None,
+    hire_date: date | None,
+    trainer_id: int | None,
+    actor: Employee,
+    now: datetime,
+) -> None:
+    if not name.strip():
+        raise PersonError("name", N_("姓名不能为空"))
+    if trainer_id is not None and trainer_id == person.id:
+        raise PersonError("trainer", N_("不能把自己设为自己的培训师"))
+    changes = {}
+    values = {
+        "name": name.strip(),
+        "phone": phone,
+        "email": email,
+        "job_role_id": job_role_id,
+        "site_id": site_id,
+        "hire_date": hire_date,
+        "trainer_id": trainer_id,
+    }
+    for field, value in values.items():
+        if getattr(person, field) != value:
+            changes[field] = [str(getattr(person, field)), str(value)]
+            setattr(person, field, value)
+    if changes:
+        person.updated_at = now
+        audit.record(
+            session, "person_update", actor, target=person.employee_no, detail=changes, now=now
+        )

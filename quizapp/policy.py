@@ -1,0 +1,94 @@
+"""Who may use which endpoint: one table, enforced once for every request.
+
+Every endpoint must appear here: an endpoint with no entry is refused (403), and
+tests/test_policy.py fails for it. Admins may use every endpoint. Object-level checks
+(this person is in that trainer's scope) live in the services that load the objects.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, abort, redirect, request, url_for
+from flask_login import current_user
+
+from .extensions import login_manager
+
+PUBLIC = "public"  # no login needed
+LOGGED_IN = "logged-in"  # anyone logged in
+STAFF = frozenset({"trainer", "hr"})
+HR = frozenset({"hr"})
+ADMIN = frozenset({"admin"})
+
+POLICY: dict[str, str | frozenset[str]] = {
+    "static": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.set_language": PUBLIC,
+    "auth.logout": LOGGED_IN,
+    "auth.change_password": LOGGED_IN,
+    "catalog.index": LOGGED_IN,
+    "catalog.bank": LOGGED_IN,
+    # People: trainers see their own scope, HR everyone (scope enforced by the service).
+    "people.index": STAFF,
+    "people.detail": STAFF,
+    "people.reset_password": STAFF,
+    "people.new": HR,
+    "people.edit": HR,
+    "people.deactivate": HR,
+    "people.reactivate": HR,
+    "people.export": HR,
+    "people.import_roster": HR,
+    "people.confirm_import": HR,
+    "people.handout": HR,
+    "admin.index": ADMIN,
+    "admin.person_roles": ADMIN,
+    "admin.job_roles": ADMIN,
+    "admin.rename_job_role": ADMIN,
+    "admin.sites": ADMIN,
+    "admin.rename_site": ADMIN,
+    "admin.audit_log": ADMIN,
+    "admin.locks": ADMIN,
+    "admin.unlock": ADMIN,
+}
+
+# Pages a person with a one-time password may still use before choosing their own.
+_ALLOWED_BEFORE_PASSWORD_CHANGE = {
+    "auth.change_password",
+    "auth.logout",
+    "auth.set_language",
+    "static",
+}
+
+
+def allowed(endpoint: str, roles: set[str] | None) -> bool:
+    """Whether someone with these access roles (None: not logged in) may use the endpoint."""
+    rule = POLICY.get(endpoint)
+    if rule is None:
+        return False
+    if rule == PUBLIC:
+        return True
+    if roles is None:
+        return False
+    if rule == LOGGED_IN or "admin" in roles:
+        return True
+    return bool(roles & rule)
+
+
+def enforce():
+    endpoint = request.endpoint
+    if endpoint is None:  # no route matched: the 404/405 handlers answer
+        return None
+    rule = POLICY.get(endpoint)
+    if rule is None:
+        abort(403)
+    if rule == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if current_user.must_change_password and endpoint not in _ALLOWED_BEFORE_PASSWORD_CHANGE:
+        return redirect(url_for("auth.change_password", next=request.full_path))
+    if not allowed(endpoint, current_user.roles):
+        abort(403)
+    return None
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(enforce)

@@ -1,0 +1,106 @@
+"""Text rules shared by the readers and the validator.
+
+Documented normalisation, and nothing else:
+
+- Employee numbers (工号, also the trainer column): Unicode NFKC (full-width to half-width),
+  surrounding whitespace removed, upper-cased. ``A001``, `` a001`` and ``Ａ００１`` are the
+  same person.
+- Other text: surrounding whitespace removed (spaces, ideographic spaces U+3000, tabs,
+  line breaks); the rest is kept exactly. Control characters, unpaired surrogates and
+  invisible direction overrides are refused, never dropped.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+EMPLOYEE_NO_MAX = 32
+
+# Bidirectional embeddings, overrides and isolates: they reorder what HR sees on screen.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Whitespace that is also a control character, yet harmless at the edges of a cell.
+_EDGE_CONTROLS = frozenset("\t\n\r")
+
+
+def _strippable(ch: str) -> bool:
+    return ch.isspace() and (unicodedata.category(ch) != "Cc" or ch in _EDGE_CONTROLS)
+
+
+def clean_text(value: str) -> str:
+    """Remove surrounding whitespace only (not other control characters: they are errors)."""
+    start, end = 0, len(value)
+    while start < end and _strippable(value[start]):
+        start += 1
+    while end > start and _strippable(value[end - 1]):
+        end -= 1
+    return value[start:end]
+
+
+def bad_character(value: str) -> str | None:
+    """The first character that may not be stored in a roster text field, or None."""
+    for ch in value:
+        category = unicodedata.category(ch)
+        if category in ("Cc", "Cs") or ch in _BIDI_CONTROLS:
+            return ch
+    return None
+
+
+def show(value: object, limit: int = 30) -> str:
+    """A value for an error message: invisible characters escaped, long text shortened."""
+    text = str(value)
+    out = []
+    for ch in text[:limit]:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") or ch in _BIDI_CONTROLS:
+            out.append(f"\\u{ord(ch):04x}" if ord(ch) > 0xFF else f"\\x{ord(ch):02x}")
+        else:
+            out.append(ch)
+    if len(text) > limit:
+        out.append("…")
+    return "“" + "".join(out) + "”"
+
+
+def describe_character(ch: str) -> str:
+    """Name a refused character for HR: its code point and, when known, its Unicode name."""
+    name = unicodedata.name(ch, "")
+    return f"U+{ord(ch):04X}" + (f" {name}" if name else "")
+
+
+def normalise_employee_no(text: str) -> str:
+    """The canonical employee number (工号): NFKC, surrounding whitespace removed, upper case.
+
+    Raises ValueError (message in Chinese) for an empty number, internal whitespace,
+    control or invisible characters, or more than 32 characters.
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"工号必须是文字，收到的是 {type(text).__name__}")
+    value = unicodedata.normalize("NFKC", text).upper()
+    # Upper-casing can leave a decomposed form (ǰ -> J + U+030C): normalise again, so the
+    # result is stable when normalised twice.
+    value = unicodedata.normalize("NFKC", value).strip()
+    if not value:
+        raise ValueError("工号不能为空 (employee number is empty)")
+    for ch in value:
+        category = unicodedata.category(ch)
+        if ch.isspace() or category in ("Zs", "Zl", "Zp"):
+            raise ValueError(f"工号 {show(text)} 中间不能有空格或换行 (no whitespace inside)")
+        if category in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            raise ValueError(
+                f"工号 {show(text)} 含有不可见或控制字符 {describe_character(ch)}，请重新输入"
+            )
+    if len(value) > EMPLOYEE_NO_MAX:
+        raise ValueError(f"工号 {show(text)} 太长：{len(value)} 个字符，最多 {EMPLOYEE_NO_MAX} 个")
+    return value
+
+
+def column_letter(position: int) -> str:
+    """Excel column letters for a 1-based position: 1 -> A, 27 -> AA."""
+    letters = ""
+    while position > 0:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def column_place(position: int) -> str:
+    """How HR finds a column: 第 3 列（C）."""
+    return f"第 {position} 列（{column_letter(position)}）"

@@ -1,0 +1,58 @@
+"""The scheduling policy: pure Python, no Flask, no database.
+
+``scheduler`` is the only module of the project that imports ``fsrs``. See
+docs/scheduling.md for the decisions and the simulation behind them.
+"""
+
+from quizapp.srs.days import day_start, study_day, study_days_between
+from quizapp.srs.model import (
+    AGAIN,
+    DEFAULT_SETTINGS,
+    EASY,
+    GOOD,
+    HARD,
+    LEARNING,
+    RELEARNING,
+    REVIEW,
+    MemoryState,
+    Review,
+    RoleSettings,
+    to_utc,
+)
+from quizapp.srs.policy import (
+    PlannedCard,
+    SessionPlan,
+    new_cap_today,
+    plan_session,
+    red_line_at_risk,
+    should_retry,
+)
+from quizapp.srs.scheduler import apply_answer, predict_recall, replay, scheduler_for
+
+__all__ = [
+    "AGAIN",
+    "DEFAULT_SETTINGS",
+    "EASY",
+    "GOOD",
+    "HARD",
+    "LEARNING",
+    "RELEARNING",
+    "REVIEW",
+    "MemoryState",
+    "PlannedCard",
+    "Review",
+    "RoleSettings",
+    "SessionPlan",
+    "apply_answer",
+    "day_start",
+    "new_cap_today",
+    "plan_session",
+    "predict_recall",
+    "red_line_at_risk",
+    "replay",
+    "scheduler_for",
+    "should_retry",
+    "study_day",
+    "study_days_between",
+    "to_utc",
+]

@@ -1,0 +1,49 @@
+"""The English catalogue covers every user-facing string, and the compiled file is current."""
+
+from __future__ import annotations
+
+import io
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
+
+from tests.conftest import REPO
+
+CATALOGUE = REPO / "quizapp" / "translations" / "en" / "LC_MESSAGES"
+
+
+def source_messages() -> set[str]:
+    method_map, options_map = parse_mapping_cfg(io.StringIO((REPO / "babel.cfg").read_text()))
+    found = set()
+    keywords = {
+        "_": None,
+        "gettext": None,
+        "ngettext": (1, 2),
+        "_l": None,
+        "N_": None,
+        "lazy_gettext": None,
+    }
+    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+        str(REPO), method_map, options_map, keywords=keywords
+    ):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_every_message_has_an_english_translation():
+    with (CATALOGUE / "messages.po").open("rb") as handle:
+        catalogue = read_po(handle)
+    translated = {m.id: m.string for m in catalogue if m.id and m.string and not m.fuzzy}
+    missing = sorted(source_messages() - translated.keys())
+    assert not missing, f"untranslated (run `make translations`, then translate): {missing}"
+
+
+def test_compiled_catalogue_matches_the_source():
+    with (CATALOGUE / "messages.po").open("rb") as po, (CATALOGUE / "messages.mo").open("rb") as mo:
+        source, compiled = read_po(po), read_mo(mo)
+    assert {m.id: m.string for m in compiled if m.id} == {m.id: m.string for m in source if m.id}
+    buffer = io.BytesIO()
+    write_mo(buffer, source)
+    assert buffer.getvalue() == (CATALOGUE / "messages.mo").read_bytes()
