@@ -56,8 +56,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .auth import bp as auth_bp
     from .catalog import bp as catalog_bp
     from .staff import bp as people_bp
+    from .study import bp as study_bp
 
-    for blueprint in (auth_bp, catalog_bp, people_bp, admin_bp):
+    for blueprint in (auth_bp, catalog_bp, study_bp, people_bp, admin_bp):
         app.register_blueprint(blueprint)
 
     from . import errors, templating

@@ -83,8 +83,26 @@ def bank_import(files: tuple[Path, ...]) -> None:
         count = sum(len(r.errors) for r in failed)
         click.echo(f"{count} error(s) in {len(failed)} file(s); nothing was imported.", err=True)
         sys.exit(1)
+    from .people import audit
+    from .study.service import relearn_changed_items
+
+    now = utcnow()
     try:
-        reports = import_banks(db.session, [(r.bank, r.filename) for r in results], now=utcnow())
+        reports = import_banks(db.session, [(r.bank, r.filename) for r in results], now=now)
+        # Items whose right answer changed: everyone who learnt them relearns them.
+        relearning = relearn_changed_items(
+            db.session, [i for report in reports for i in report.answer_changed], now
+        )
+        changed = [r for r in reports if not r.unchanged_bank]
+        if changed:
+            audit.record(
+                db.session,
+                "bank_import",
+                None,
+                target=", ".join(r.bank_id for r in changed),
+                detail={r.bank_id: r.summary() for r in changed},
+                now=now,
+            )
         db.session.commit()
     except BankImportError as exc:
         db.session.rollback()
@@ -95,6 +113,8 @@ def bank_import(files: tuple[Path, ...]) -> None:
         raise
     for report in reports:
         click.echo(report.summary())
+    if relearning:
+        click.echo(f"{relearning} memory state(s) sent back to relearning: their answers changed")
 
 
 @bank_cli.command("export")

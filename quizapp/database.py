@@ -1,19 +1,26 @@
-"""Engine settings that must hold on every connection."""
+"""Engine settings that must hold on every connection, and write transactions that
+serialise read-modify-write updates on every engine."""
 
 from __future__ import annotations
 
 import sqlite3
+from contextlib import contextmanager
 
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
 
 _listening = False
+IMMEDIATE = "quizapp_immediate"
 
 
 def _on_connect(dbapi_connection, _record) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
+    # Python's sqlite3 module begins transactions lazily and never with IMMEDIATE; take
+    # over: SQLAlchemy's "begin" event below emits the BEGIN itself.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # Foreign keys are off by default in SQLite; WAL lets readers work during a write.
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -26,8 +33,39 @@ def _on_connect(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _on_begin(connection: Connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    # IMMEDIATE takes the write lock up front: two writers cannot both read a memory state
+    # and then both write it (with a deferred BEGIN, about half such updates are lost).
+    if connection.get_execution_options().get(IMMEDIATE):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")
+
+
+@contextmanager
+def write_transaction(session: Session):
+    """Run a read-modify-write unit in its own transaction, serialised per database.
+
+    Ends whatever transaction the session had (a request has usually read the current
+    user already), then begins one that holds the write lock from its first statement on
+    SQLite. On PostgreSQL the caller locks the rows it will change (SELECT … FOR UPDATE).
+    Commits on success, rolls back on error.
+    """
+    session.commit()
+    session.connection(execution_options={IMMEDIATE: True})
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
 def init_app(app: Flask) -> None:
     global _listening
     if not _listening:
         event.listen(Engine, "connect", _on_connect)
+        event.listen(Engine, "begin", _on_begin)
         _listening = True

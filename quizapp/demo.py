@@ -3,7 +3,7 @@ in property and telecom job roles. Created once; running it again changes nothin
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -52,6 +52,8 @@ def create_demo(session: Session, now: datetime) -> tuple[list[dict], bool]:
             create_site=True,
         )
         person.must_change_password = False
+        if "employee" in roles:
+            person.go_live_date = now.date() + timedelta(days=14)
         session.flush()
         created = True
     logins = [

@@ -14,6 +14,7 @@ from .extensions import login_manager
 
 PUBLIC = "public"  # no login needed
 LOGGED_IN = "logged-in"  # anyone logged in
+STUDENT = frozenset({"employee"})
 STAFF = frozenset({"trainer", "hr"})
 HR = frozenset({"hr"})
 ADMIN = frozenset({"admin"})
@@ -25,6 +26,14 @@ POLICY: dict[str, str | frozenset[str]] = {
     "auth.logout": LOGGED_IN,
     "auth.change_password": LOGGED_IN,
     "catalog.index": LOGGED_IN,
+    # Study: each person's own cards only (the service checks ownership of every object).
+    "study.session": STUDENT,
+    "study.answer": STUDENT,
+    "study.review": STUDENT,
+    "study.retry": STUDENT,
+    "study.undo": STUDENT,
+    "study.overrule_review": STUDENT,
+    "study.progress_page": STUDENT,
     "catalog.bank": LOGGED_IN,
     # People: trainers see their own scope, HR everyone (scope enforced by the service).
     "people.index": STAFF,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_number, get_locale
+from flask_babel import format_date, format_datetime, format_number, format_percent, get_locale
 
-from .bank.render import render_cloze, render_markdown
+from .bank.render import render_cloze, render_cloze_inputs, render_markdown
 from .bank.syntax import TYPE_LABELS
 from .i18n import N_
 
@@ -16,10 +16,12 @@ _TYPE_NAMES = (N_("问答"), N_("单选"), N_("多选"), N_("判断"), N_("填�
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["cloze"] = render_cloze
+    app.jinja_env.filters["cloze_inputs"] = render_cloze_inputs
     app.jinja_env.globals["TYPE_LABELS"] = TYPE_LABELS
     app.jinja_env.globals.update(
         get_locale=get_locale,
         format_date=format_date,
         format_datetime=format_datetime,
         format_number=format_number,
+        format_percent=format_percent,
     )

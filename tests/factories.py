@@ -69,7 +69,7 @@ def csrf_token(client, path: str = "/login") -> str:
     """The CSRF token of the session, as a form on `path` carries it."""
     import re
 
-    html = client.get(path).get_data(as_text=True)
+    html = client.get(path, follow_redirects=True).get_data(as_text=True)
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
         r'name="csrf_token" value="([^"]+)"', html
     )
@@ -84,3 +84,9 @@ def login(
     if remember:
         data["remember"] = "y"
     return client.post("/login", data=data, follow_redirects=follow)
+
+
+def logged_in(client) -> bool:
+    """Whether the client's session is a logged-in one (a page any logged-in person sees)."""
+    response = client.get("/password")
+    return response.status_code == 200

@@ -404,7 +404,8 @@ def test_demo_is_created_once_and_its_logins_work(app, runner):
     for entry in logins:
         client = app.test_client()
         assert login(client, entry["employee_no"], entry["password"]).headers["Location"] == "/"
-        assert client.get("/").status_code == 200  # no forced password change for demo accounts
+        home = client.get("/", follow_redirects=True)
+        assert home.status_code == 200 and "/password" not in home.request.path  # no forced change
 
 
 def test_trainer_resets_a_trainees_password(app, client):

@@ -96,3 +96,18 @@ def render_cloze(question: str, reveal: bool = True) -> Markup:
         position = match.end()
     parts.append(str(escape(question[position:])))
     return Markup("".join(parts).replace("\n", "<br>"))  # noqa: S704 - every part escaped
+
+
+def render_cloze_inputs(question: str) -> Markup:
+    """A cloze question with a text box in place of each blank (answers not revealed)."""
+    parts: list[str] = []
+    position = 0
+    for number, match in enumerate(sx.BLANK_RE.finditer(question), start=1):
+        parts.append(str(escape(question[position : match.start()])))
+        parts.append(
+            f'<input type="text" name="blank" class="blank-input" autocomplete="off" '
+            f'aria-label="第 {number} 空" maxlength="200">'
+        )
+        position = match.end()
+    parts.append(str(escape(question[position:])))
+    return Markup("".join(parts).replace("\n", "<br>"))  # noqa: S704 - every part escaped

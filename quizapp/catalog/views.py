@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, redirect, render_template, url_for
+from flask_login import current_user
 
 from ..extensions import db
 from . import bp
@@ -9,6 +10,9 @@ from .service import bank_detail, bank_summaries
 
 @bp.get("/")
 def index():
+    # A new hire's home is today's study session; staff land on the banks.
+    if current_user.roles == {"employee"}:
+        return redirect(url_for("study.session"))
     return render_template("catalog/index.html", banks=bank_summaries(db.session))
 
 

@@ -2,6 +2,7 @@
 
 from .bank import Bank, Choice, Item, ItemVersion, JobRole, KeyPoint, Section, SectionRole
 from .people import ACCESS_ROLES, AccessRole, AuditEntry, Employee, LoginThrottle, Site
+from .study import IdempotencyRecord, MemoryState, ReviewLog
 
 __all__ = [
     "ACCESS_ROLES",
@@ -10,11 +11,14 @@ __all__ = [
     "Bank",
     "Choice",
     "Employee",
+    "IdempotencyRecord",
     "Item",
     "ItemVersion",
     "JobRole",
     "KeyPoint",
     "LoginThrottle",
+    "MemoryState",
+    "ReviewLog",
     "Section",
     "SectionRole",
     "Site",

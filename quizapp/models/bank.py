@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     Boolean,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -32,6 +33,12 @@ class JobRole(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Scheduling settings of the role (quizapp.srs.RoleSettings).
+    desired_retention: Mapped[float] = mapped_column(Float, default=0.9, server_default="0.9")
+    daily_new_cap: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
+    session_minutes: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    day_boundary_hour: Mapped[int] = mapped_column(Integer, default=4, server_default="4")
+    timezone: Mapped[str] = mapped_column(String(50), default="Asia/Shanghai", server_default="Asia/Shanghai")
 
     def __repr__(self) -> str:
         return f"<JobRole {self.name}>"

@@ -70,6 +70,8 @@ class Employee(UserMixin, db.Model):
     job_role_id: Mapped[int | None] = mapped_column(ForeignKey("job_role.id"), index=True)
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"), index=True)
     hire_date: Mapped[date | None] = mapped_column(Date)
+    # The day the hire starts facing customers: scheduling aims at being ready by then.
+    go_live_date: Mapped[date | None] = mapped_column(Date)
     trainer_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"), index=True)
     status: Mapped[str] = mapped_column(String(10), default=ACTIVE)
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

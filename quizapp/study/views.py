@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..auth.forms import ButtonForm
+from ..extensions import db
+from ..models import Item, ReviewLog
+from ..models.types import utcnow
+from . import bp
+from .service import (
+    RATING_NAMES,
+    Card,
+    StudyError,
+    Ticket,
+    day_summary,
+    overrule,
+    present,
+    progress,
+    submit_answer,
+    today_plan,
+    undo_last,
+)
+
+_MAX_TEXT = 2000
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="study-card")
+
+
+def _render_card(card: Card, plan=None, answered_today: int = 0):
+    remaining = len(plan.cards) if plan else 1
+    total = answered_today + remaining
+    return render_template(
+        "study/card.html",
+        card=card,
+        item=card.item,
+        ticket=_signer().dumps(card.ticket.to_dict()),
+        key=uuid.uuid4().hex,
+        plan=plan,
+        done=answered_today,
+        total=total,
+        percent=int(100 * answered_today / total) if total else 100,
+    )
+
+
+def _error(error: StudyError):
+    return render_template(
+        "study/error.html", message=_(error.template, **error.params)
+    ), error.status
+
+
+@bp.get("/")
+def session():
+    now = utcnow()
+    more = request.args.get("more") == "1"
+    plan = today_plan(db.session, current_user, now, more=more)
+    summary = day_summary(db.session, current_user, now)
+    if not plan.cards:
+        return render_template("study/done.html", summary=summary, plan=plan, button=ButtonForm())
+    try:
+        card = present(db.session, current_user, plan.cards[0].item_id, now)
+    except StudyError as error:
+        return _error(error)
+    return _render_card(card, plan, summary.answered)
+
+
+def _answer_from_form(item: Item) -> dict:
+    form = request.form
+    if item.type in ("single", "multi"):
+        picked = sorted({int(v) for v in form.getlist("choice") if v.isdigit()})
+        return {"choices": picked[:1] if item.type == "single" else picked}
+    if item.type == "judge":
+        verdict = form.get("verdict")
+        return {"verdict": {"true": True, "false": False}.get(verdict)}
+    if item.type == "cloze":
+        return {"blanks": [value[:200] for value in form.getlist("blank")][: len(item.blanks)]}
+    rating = form.get("self_rating")
+    if rating in RATING_NAMES.values():
+        return {"self_rating": rating}
+    return {"text": form.get("text", "")[:_MAX_TEXT]}
+
+
+@bp.post("/answer")
+def answer():
+    try:
+        ticket = Ticket.from_dict(_signer().loads(request.form.get("ticket", "")))
+    except (BadSignature, KeyError, TypeError, ValueError):
+        abort(400)
+    key = request.headers.get("Idempotency-Key") or request.form.get("idempotency_key", "")
+    item = db.session.get(Item, ticket.item_id)
+    if item is None:
+        abort(404)
+    client_time = None
+    try:
+        if request.form.get("client_time"):
+            client_time = datetime.fromisoformat(request.form["client_time"].replace("Z", "+00:00"))
+            if client_time.tzinfo is None:
+                client_time = None
+    except ValueError:
+        client_time = None
+    try:
+        review = submit_answer(
+            db.session, current_user, ticket, _answer_from_form(item), key, utcnow(), client_time
+        )
+    except StudyError as error:
+        return _error(error)
+    return _feedback(review)
+
+
+def _feedback(review: ReviewLog):
+    item = db.session.scalar(
+        select(Item)
+        .where(Item.id == review.item_id)
+        .options(selectinload(Item.choices), selectinload(Item.key_points))
+    )
+    latest = db.session.scalar(
+        select(ReviewLog.id)
+        .where(ReviewLog.employee_id == current_user.id, ReviewLog.undone_at.is_(None))
+        .order_by(ReviewLog.server_time.desc(), ReviewLog.id.desc())
+        .limit(1)
+    )
+    return render_template(
+        "study/feedback.html",
+        review=review,
+        item=item,
+        button=ButtonForm(),
+        can_undo=latest == review.id and review.undone_at is None,
+        can_retry=review.kind == "review" and review.correct is False and latest == review.id,
+        can_overrule=review.proposed_rating is not None
+        and review.undone_at is None
+        and latest == review.id,
+        rating_name=RATING_NAMES.get(review.rating, ""),
+    )
+
+
+def _own_review(review_id: int) -> ReviewLog:
+    review = db.session.get(ReviewLog, review_id)
+    if review is None or review.employee_id != current_user.id:
+        abort(404)
+    return review
+
+
+@bp.get("/review/<int:review_id>")
+def review(review_id: int):
+    return _feedback(_own_review(review_id))
+
+
+@bp.get("/retry/<int:review_id>")
+def retry(review_id: int):
+    wrong = _own_review(review_id)
+    if wrong.kind != "review" or wrong.correct is not False or wrong.undone_at is not None:
+        abort(404)
+    try:
+        card = present(db.session, current_user, wrong.item_id, utcnow(), retry=True)
+    except StudyError as error:
+        return _error(error)
+    return _render_card(card)
+
+
+@bp.post("/undo")
+def undo():
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    undone = undo_last(db.session, current_user, utcnow())
+    flash(_("已撤销上一题的作答。") if undone else _("没有可以撤销的作答。"), "info")
+    return redirect(url_for("study.session"))
+
+
+@bp.post("/overrule/<int:review_id>")
+def overrule_review(review_id: int):
+    _own_review(review_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    right = request.form.get("verdict") == "right"
+    try:
+        replacement = overrule(db.session, current_user, review_id, right, utcnow())
+    except StudyError as error:
+        return _error(error)
+    return redirect(url_for("study.review", review_id=replacement.id))
+
+
+@bp.get("/progress")
+def progress_page():
+    return render_template(
+        "study/progress.html", progress=progress(db.session, current_user, utcnow())
+    )
