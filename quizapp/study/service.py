@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from .. import grading, srs
 from ..database import write_transaction
+from ..i18n import N_
 from ..models import (
     Bank,
     Employee,
@@ -211,7 +212,7 @@ def present(
     """The card for one item, with a fresh ticket (options shuffled for this showing)."""
     required = required_items(session, employee)
     if item_id not in required:
-        raise StudyError(404, "这道题不在你的学习内容中")
+        raise StudyError(404, N_("这道题不在你的学习内容中"))
     item = session.scalar(
         select(Item)
         .where(Item.id == item_id)
@@ -316,9 +317,9 @@ def _claim_key(
     if record is None:  # released by a failed first attempt in between: try once more
         return _claim_key(session, employee_id, key, request_hash, now)
     if record.request_hash != request_hash:
-        raise StudyError(422, "这个请求编号已用于另一个答案")
+        raise StudyError(422, N_("这个请求编号已用于另一个答案"))
     if record.status != "done" or record.review_id is None:
-        raise StudyError(409, "这个答案正在提交，请稍候")
+        raise StudyError(409, N_("这个答案正在提交，请稍候"))
     return session.get(ReviewLog, record.review_id)
 
 
@@ -354,7 +355,7 @@ def grade(item: Item, bank_synonyms: list, answer: dict, response_ms: int | None
         flags = [c.correct for c in item.choices]
         selected = [int(i) for i in answer.get("choices", [])]
         if any(not 0 <= i < len(flags) for i in selected):
-            raise StudyError(400, "选项不存在")
+            raise StudyError(400, N_("选项不存在"))
         result = grading.grade_choice(flags, selected, multi=item.type == "multi")
         rating = grading.rating_for(item.type, result.correct, response_ms)
         return Graded(
@@ -409,12 +410,12 @@ def submit_answer(
 ) -> ReviewLog:
     """Record one answer exactly once. See IdempotencyRecord for the repeat rules."""
     if not key or len(key) > 100:
-        raise StudyError(400, "缺少请求编号（Idempotency-Key）")
+        raise StudyError(400, N_("缺少请求编号（Idempotency-Key）"))
     if ticket.employee_id != employee.id:
-        raise StudyError(403, "这张卡片不是你的")
+        raise StudyError(403, N_("这张卡片不是你的"))
     required = required_items(session, employee)
     if ticket.item_id not in required:
-        raise StudyError(404, "这道题不在你的学习内容中")
+        raise StudyError(404, N_("这道题不在你的学习内容中"))
     stored = _claim_key(session, employee.id, key, _request_hash(ticket, answer), now)
     if stored is not None:
         return stored
@@ -455,9 +456,9 @@ def _record(
         .with_for_update()
     )
     if (row.revision if row else 0) != ticket.revision:
-        raise StudyError(409, "这道题已经在别处作答（可能是另一个窗口），请刷新")
+        raise StudyError(409, N_("这道题已经在别处作答（可能是另一个窗口），请刷新"))
     if item.version != ticket.item_version:
-        raise StudyError(409, "题目内容刚刚更新，请刷新后重新作答")
+        raise StudyError(409, N_("题目内容刚刚更新，请刷新后重新作答"))
     bank_synonyms = session.scalar(select(Bank.synonyms).where(Bank.id == item.bank_id)) or []
     response_ms = max(0, int((now.timestamp() - ticket.shown_at) * 1000))
     graded = grade(item, bank_synonyms, answer, response_ms)
@@ -543,9 +544,9 @@ def overrule(
         _lock_employee(session, employee.id)
         review = session.get(ReviewLog, review_id)
         if review is None or review.employee_id != employee.id:
-            raise StudyError(404, "找不到这次作答")
+            raise StudyError(404, N_("找不到这次作答"))
         if review.undone_at is not None or review.proposed_rating is None:
-            raise StudyError(409, "这次作答不能再更改")
+            raise StudyError(409, N_("这次作答不能再更改"))
         later = session.scalar(
             select(func.count())
             .select_from(ReviewLog)
@@ -557,7 +558,7 @@ def overrule(
             )
         )
         if later:
-            raise StudyError(409, "这道题之后又答过，不能再更改这次的评分")
+            raise StudyError(409, N_("这道题之后又答过，不能再更改这次的评分"))
         rating = srs.GOOD if right else srs.AGAIN
         if rating == review.rating:
             return review
@@ -643,7 +644,7 @@ def relearn_changed_items(session: Session, item_ids: list[int], now: datetime) 
 def reset_state(state: srs.MemoryState, now: datetime) -> srs.MemoryState:
     """Back to relearning, due at once; stability and difficulty are kept for FSRS."""
     return srs.MemoryState.from_dict(
-        {**state.to_dict(), "state": srs.RELEARNING, "step": None, "due": now.isoformat()}
+        {**state.to_dict(), "state": srs.RELEARNING, "step": 0, "due": now.isoformat()}
     )
 
 
