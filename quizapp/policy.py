@@ -51,6 +51,7 @@ POLICY: dict[str, str | frozenset[str]] = {
     "admin.person_roles": ADMIN,
     "admin.job_roles": ADMIN,
     "admin.rename_job_role": ADMIN,
+    "admin.job_role_settings": ADMIN,
     "admin.sites": ADMIN,
     "admin.rename_site": ADMIN,
     "admin.audit_log": ADMIN,

@@ -366,4 +366,4 @@ def test_chinese_by_default_english_on_request(app, client):
     assert person.locale == "en"
     fresh = app.test_client()
     login(fresh, "E1")
-    assert "Question banks" in fresh.get("/", follow_redirects=True).get_data(as_text=True)
+    assert "My progress" in fresh.get("/", follow_redirects=True).get_data(as_text=True)

@@ -419,3 +419,26 @@ def test_trainer_resets_a_trainees_password(app, client):
     secret = re.search(r'<p class="secret">([^<]+)</p>', page).group(1)
     assert PASSWORD not in page
     assert login(app.test_client(), "E1", secret).status_code == 302
+
+
+def test_admin_sets_a_job_roles_study_settings(client):
+    make_person("A1", roles=("admin",))
+    role = JobRole(name="客服前台")
+    db.session.add(role)
+    db.session.commit()
+    login(client, "A1")
+    token = csrf_token(client, f"/admin/job-roles/{role.id}/settings")
+    bad = client.post(
+        f"/admin/job-roles/{role.id}/settings",
+        data={"csrf_token": token, "desired_retention": "1.5", "daily_new_cap": "20", "session_minutes": "10", "day_boundary_hour": "4"},
+    )
+    assert "请输入 0.70 到 0.99 之间的数" in bad.get_data(as_text=True)
+    client.post(
+        f"/admin/job-roles/{role.id}/settings",
+        data={"csrf_token": token, "desired_retention": "0.95", "daily_new_cap": "10", "session_minutes": "8", "day_boundary_hour": "5"},
+    )
+    db.session.refresh(role)
+    assert (role.desired_retention, role.daily_new_cap, role.session_minutes, role.day_boundary_hour) == (0.95, 10, 8, 5)
+    from quizapp.study.service import role_settings
+
+    assert role_settings(role).desired_retention == 0.95

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField, SubmitField
+from wtforms import DecimalField, IntegerField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
 ROLE_LABELS = {
@@ -28,4 +28,24 @@ class RolesForm(FlaskForm):
 
 class NameForm(FlaskForm):
     name = StringField(_l("名称"), validators=[DataRequired(_l("请输入名称")), Length(max=100)])
+    submit = SubmitField(_l("保存"))
+
+
+class RoleSettingsForm(FlaskForm):
+    """How the job role's hires are scheduled (quizapp.srs.RoleSettings)."""
+
+    desired_retention = DecimalField(
+        _l("目标记忆率"),
+        places=2,
+        validators=[DataRequired(_l("请输入 0.70 到 0.99 之间的数")), NumberRange(0.7, 0.99, _l("请输入 0.70 到 0.99 之间的数"))],
+    )
+    daily_new_cap = IntegerField(
+        _l("每天新题上限"), validators=[NumberRange(0, 500, _l("请输入 0 到 500 之间的整数"))]
+    )
+    session_minutes = IntegerField(
+        _l("每次学习时长（分钟）"), validators=[NumberRange(1, 120, _l("请输入 1 到 120 之间的整数"))]
+    )
+    day_boundary_hour = IntegerField(
+        _l("每天从几点算起（0–23）"), validators=[NumberRange(0, 23, _l("请输入 0 到 23 之间的整数"))]
+    )
     submit = SubmitField(_l("保存"))

@@ -14,7 +14,7 @@ from ..models.types import utcnow
 from ..people import audit, throttle
 from ..people.service import PersonError, change_roles
 from . import bp
-from .forms import NameForm, RolesForm
+from .forms import NameForm, RoleSettingsForm, RolesForm
 
 AUDIT_PAGE = 50
 
@@ -164,3 +164,25 @@ def unlock(lock_id: int):
     db.session.commit()
     flash(_("已解除锁定：%(key)s", key=row.key), "success")
     return redirect(url_for("admin.locks"))
+
+
+@bp.route("/job-roles/<int:row_id>/settings", methods=["GET", "POST"])
+def job_role_settings(row_id: int):
+    role = db.session.get(JobRole, row_id)
+    if role is None:
+        abort(404)
+    form = RoleSettingsForm(obj=role)
+    if form.validate_on_submit():
+        before = {f: getattr(role, f) for f in _SETTINGS}
+        form.populate_obj(role)
+        role.desired_retention = float(form.desired_retention.data)
+        after = {f: getattr(role, f) for f in _SETTINGS}
+        if before != after:
+            audit.record(db.session, "job_role_change", current_user, target=role.name, detail={"settings": after})
+        db.session.commit()
+        flash(_("已保存 %(name)s 的学习设置。", name=role.name), "success")
+        return redirect(url_for("admin.job_roles"))
+    return render_template("admin/role_settings.html", form=form, role=role)
+
+
+_SETTINGS = ("desired_retention", "daily_new_cap", "session_minutes", "day_boundary_hour")

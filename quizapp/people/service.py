@@ -52,6 +52,7 @@ class NewPerson:
     phone: str = ""
     email: str = ""
     hire_date: date | None = None
+    go_live_date: date | None = None
     trainer_no: str | None = None
 
 
@@ -109,6 +110,7 @@ def create_person(
         job_role=job_role_named(session, new.job_role),
         site=site_named(session, new.site, create=create_site),
         hire_date=new.hire_date,
+        go_live_date=new.go_live_date,
         trainer=trainer,
         status=ACTIVE,
         created_at=now,
@@ -261,6 +263,7 @@ def update_person(
     hire_date: date | None,
     trainer_id: int | None,
     actor: Employee,
+    go_live_date: date | None = None,
     now: datetime,
 ) -> None:
     if not name.strip():
@@ -275,6 +278,7 @@ def update_person(
         "job_role_id": job_role_id,
         "site_id": site_id,
         "hire_date": hire_date,
+        "go_live_date": go_live_date,
         "trainer_id": trainer_id,
     }
     for field, value in values.items():

@@ -51,6 +51,7 @@ class PersonForm(FlaskForm):
     job_role = SelectField(_l("岗位"), coerce=int)
     site = SelectField(_l("项目"), coerce=int)
     hire_date = DateField(_l("入职日期"), validators=[Optional()])
+    go_live_date = DateField(_l("上岗日期"), validators=[Optional()])
     trainer = SelectField(_l("培训师"), coerce=int)
     submit = SubmitField(_l("保存"))
 
