@@ -309,6 +309,7 @@ class Result:
     p99: float
     tally: Tally
     client_cpu: float  # this process's CPU seconds per wall second during the run
+    machine_busy: float | None  # share of all cores busy during the run (/proc/stat)
 
     @property
     def rate(self) -> float:
@@ -324,8 +325,19 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
+def cpu_times() -> tuple[int, int] | None:
+    """(busy, total) jiffies of all cores since boot, or None off Linux."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return sum(fields) - idle, sum(fields)
+
+
 def run_level(target: str, concurrency: int, duration: float, start_threads) -> Result:
     tally = Tally()
+    machine0 = cpu_times()
     cpu0, wall0 = time.process_time(), time.perf_counter()
     deadline = wall0 + duration
     threads = start_threads(deadline, tally)
@@ -333,6 +345,10 @@ def run_level(target: str, concurrency: int, duration: float, start_threads) -> 
         thread.join(duration + 2 * TIMEOUT + 5)
     wall = time.perf_counter() - wall0
     cpu = time.process_time() - cpu0
+    machine1 = cpu_times()
+    busy = None
+    if machine0 and machine1 and machine1[1] > machine0[1]:
+        busy = (machine1[0] - machine0[0]) / (machine1[1] - machine0[1])
     values = tally.all_latencies()
     return Result(
         target,
@@ -343,6 +359,7 @@ def run_level(target: str, concurrency: int, duration: float, start_threads) -> 
         percentile(values, 0.99),
         tally,
         cpu / wall,
+        busy,
     )
 
 
@@ -524,15 +541,17 @@ def report(results: list[Result], args) -> None:
     )
     print()
     print(
-        "| concurrency | target | requests | requests/s | p50 ms | p99 ms | non-200 | client CPU |"
+        "| concurrency | target | requests | requests/s | p50 ms | p99 ms | errors "
+        "| client CPU | all cores busy |"
     )
-    print("|---:|---|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         bad = sum(n for status, n in r.tally.statuses.items() if status != 200)
         bad += sum(r.tally.errors.values())
         print(
             f"| {r.concurrency} | {r.target} | {r.requests:,} | {r.rate:,.0f} | "
-            f"{r.p50 * 1000:.1f} | {r.p99 * 1000:.1f} | {bad} | {r.client_cpu:.0%} |"
+            f"{r.p50 * 1000:.1f} | {r.p99 * 1000:.1f} | {bad} | {r.client_cpu:.0%} | "
+            f"{'' if r.machine_busy is None else f'{r.machine_busy:.0%}'} |"
         )
     print()
     for r in results:

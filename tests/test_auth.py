@@ -275,7 +275,7 @@ def test_an_employee_cannot_reach_another_persons_objects(app, client):
     )
     assert "工号" in trainer.get("/people/").get_data(as_text=True)
     listed = trainer.get("/people/").get_data(as_text=True)
-    assert "E1" in listed and "E2" not in listed
+    assert "<strong>E1</strong>" in listed and "<strong>E2</strong>" not in listed
 
 
 def test_unknown_endpoints_are_refused(app, monkeypatch):
