@@ -442,3 +442,11 @@ def test_admin_sets_a_job_roles_study_settings(client):
     from quizapp.study.service import role_settings
 
     assert role_settings(role).desired_retention == 0.95
+
+
+def test_staff_see_a_persons_study_progress(client):
+    make_person("H1", roles=("hr",))
+    hire = make_person("E1", job_role="客服前台")
+    login(client, "H1")
+    page = client.get(f"/people/{hire.id}").get_data(as_text=True)
+    assert "学习进度" in page and "已掌握" in page

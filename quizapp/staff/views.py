@@ -15,6 +15,7 @@ from ..models.types import utcnow
 from ..people import onboarding, service
 from ..people.service import NewPerson, PersonError
 from ..roster import FIELDS, Credential, RosterError, handout_csv, write_csv, write_xlsx
+from ..study.service import progress as study_progress
 from . import bp
 from .forms import ConfirmImportForm, PersonForm, RosterUploadForm, SearchForm
 
@@ -65,6 +66,7 @@ def detail(person_id: int):
         person=person,
         button=ButtonForm(),
         can_manage=service.can_manage(current_user, person),
+        progress=study_progress(db.session, person, utcnow()) if person.job_role_id else None,
     )
 
 
