@@ -3,7 +3,7 @@
     .venv/bin/python bench/study_loop_bench.py [--duration 15] [--levels 1,8,32]
         [--workers 4] [--worker-class sync] [--threads 1]
 
-One run, about four minutes with the defaults:
+One run, about three minutes with the defaults:
   1. A fresh SQLite file in a temporary folder: `quizapp db upgrade`, `quizapp bank import
      question_bank/*.md`, then employees B0001 … (job role 客服前台, 169 items) created with
      the app's own create_person, known passwords, no forced password change. Every job
@@ -19,9 +19,11 @@ One run, about four minutes with the defaults:
                   plausible answer for the card's type (the feedback page). Each level uses
                   fresh employees; one who finishes every card switches to a spare account.
      Every HTTP request counts; latency is from sending the request to the last byte.
-  4. A table of requests/s, p50, p99 per level and target, and at the highest level the
-     study loop's throughput over the one-write ceiling's (target >= 0.80) and its p99 over
-     the ceiling's (target <= 1.5). Then gunicorn is stopped and the folder removed.
+  4. A table of requests/s, p50, p99 per level and target, with the CPU gunicorn's processes
+     used (cores busy, and CPU ms per request: what a request costs, apart from waiting)
+     and this client's own CPU; at the highest level the study loop's throughput over the
+     one-write ceiling's (target >= 0.80) and its p99 over the ceiling's (target <= 1.5).
+     Then gunicorn is stopped and the folder removed.
 
 Clients are threads in this process, on the same machine as the server: they take CPU from
 it, as they do from the ceilings. Only 127.0.0.1 is contacted. Figures: docs/benchmarks.md.
@@ -309,7 +311,7 @@ class Result:
     p99: float
     tally: Tally
     client_cpu: float  # this process's CPU seconds per wall second during the run
-    machine_busy: float | None  # share of all cores busy during the run (/proc/stat)
+    server_seconds: float | None  # CPU seconds gunicorn's processes used during the run
 
     @property
     def rate(self) -> float:
@@ -325,19 +327,34 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-def cpu_times() -> tuple[int, int] | None:
-    """(busy, total) jiffies of all cores since boot, or None off Linux."""
-    try:
-        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    except (OSError, ValueError):
+def server_cpu(master: int | None) -> float | None:
+    """CPU seconds used so far by the gunicorn master and its workers (Linux /proc)."""
+    if master is None:
         return None
-    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
-    return sum(fields) - idle, sum(fields)
+    total = 0
+    try:
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (name) "
+            if int(entry.name) == master or int(fields[1]) == master:
+                total += int(fields[11]) + int(fields[12])  # utime + stime
+    except (OSError, ValueError, IndexError):
+        return None
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+SERVER: list[int] = []  # the gunicorn master's pid, once started
 
 
 def run_level(target: str, concurrency: int, duration: float, start_threads) -> Result:
     tally = Tally()
-    machine0 = cpu_times()
+    master = SERVER[0] if SERVER else None
+    server0 = server_cpu(master)
     cpu0, wall0 = time.process_time(), time.perf_counter()
     deadline = wall0 + duration
     threads = start_threads(deadline, tally)
@@ -345,10 +362,8 @@ def run_level(target: str, concurrency: int, duration: float, start_threads) -> 
         thread.join(duration + 2 * TIMEOUT + 5)
     wall = time.perf_counter() - wall0
     cpu = time.process_time() - cpu0
-    machine1 = cpu_times()
-    busy = None
-    if machine0 and machine1 and machine1[1] > machine0[1]:
-        busy = (machine1[0] - machine0[0]) / (machine1[1] - machine0[1])
+    server1 = server_cpu(master)
+    busy = None if server0 is None or server1 is None else server1 - server0
     values = tally.all_latencies()
     return Result(
         target,
@@ -542,16 +557,20 @@ def report(results: list[Result], args) -> None:
     print()
     print(
         "| concurrency | target | requests | requests/s | p50 ms | p99 ms | errors "
-        "| client CPU | all cores busy |"
+        "| server cores busy | server CPU ms/request | client cores busy |"
     )
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         bad = sum(n for status, n in r.tally.statuses.items() if status != 200)
         bad += sum(r.tally.errors.values())
+        server = "| "
+        if r.server_seconds is not None:
+            per_request = 1000 * r.server_seconds / max(r.requests, 1)
+            server = f"{r.server_seconds / r.seconds:.2f} | {per_request:.1f}"
+        client = f"{r.client_cpu:.2f}"
         print(
             f"| {r.concurrency} | {r.target} | {r.requests:,} | {r.rate:,.0f} | "
-            f"{r.p50 * 1000:.1f} | {r.p99 * 1000:.1f} | {bad} | {r.client_cpu:.0%} | "
-            f"{'' if r.machine_busy is None else f'{r.machine_busy:.0%}'} |"
+            f"{r.p50 * 1000:.1f} | {r.p99 * 1000:.1f} | {bad} | {server} | {client} |"
         )
     print()
     for r in results:
@@ -604,6 +623,7 @@ def main() -> None:
         print(f"database: {accounts} employees ({time.perf_counter() - started:.1f} s)")
         port = free_port()
         server = start_gunicorn(args, env, port)
+        SERVER.append(server.pid)
         numbers = [f"B{n:04d}" for n in range(1, accounts + 1)]
         one_write = f"/bench/one-write?employees={accounts}"
 

@@ -367,3 +367,35 @@ def test_chinese_by_default_english_on_request(app, client):
     fresh = app.test_client()
     login(fresh, "E1")
     assert "My progress" in fresh.get("/", follow_redirects=True).get_data(as_text=True)
+
+
+def test_simultaneous_logins_all_succeed(tmp_path):
+    """Eight people logging in at the same moment on one SQLite file: no 'database is locked'."""
+    import threading
+
+    url = f"sqlite:///{tmp_path / 'logins.sqlite3'}"
+    # CSRF off here: this test is about the database under simultaneous writes, and the
+    # token dance (tested above) would only stagger the threads.
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x", "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        upgrade()
+        for n in range(8):
+            make_person(f"L{n}")
+        db.session.remove()
+    statuses: list[int] = []
+    barrier = threading.Barrier(8)
+
+    def log_in(number: str) -> None:
+        client = app.test_client()
+        barrier.wait()
+        response = client.post("/login", data={"employee_no": number, "password": PASSWORD})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=log_in, args=(f"L{n}",)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with app.app_context():
+        db.engine.dispose()
+    assert statuses == [302] * 8

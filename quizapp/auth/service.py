@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..database import write_transaction
 from ..models import Employee
 from ..people import throttle
 from ..people.service import find_by_employee_no
@@ -45,23 +46,27 @@ def _locked_message(until: datetime, now: datetime) -> str:
 def attempt_login(
     session: Session, employee_no: str, password: str, address: str, now: datetime
 ) -> LoginOutcome:
+    """Check a login; count a failure or clear the counter. Commits its own writes."""
     keys = _keys(employee_no, address)
     until = throttle.locked_until(session, keys, now)
     if until is not None:
         return LoginOutcome(None, _locked_message(until, now))
     person = find_by_employee_no(session, employee_no)
+    # The slow part (scrypt) runs before the write lock is taken, so logins do not queue.
     if person is None:
         check_password_hash(_DUMMY_HASH, password)
         ok = False
     else:
         ok = person.check_password(password)
     if not ok:
-        until = throttle.record_failure(session, keys, now)
+        with write_transaction(session):
+            until = throttle.record_failure(session, keys, now)
         if until is not None:
             return LoginOutcome(None, _locked_message(until, now))
         return LoginOutcome(None, _("工号或密码不正确"))
     if not person.is_active:
         return LoginOutcome(None, _("此账号已停用，如有疑问请联系人事（HR）"))
-    throttle.clear(session, "account", keys["account"])
-    person.last_login_at = now
+    with write_transaction(session):
+        throttle.clear(session, "account", keys["account"])
+        person.last_login_at = now
     return LoginOutcome(person)

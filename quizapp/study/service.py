@@ -14,8 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from .. import grading, srs
@@ -106,9 +105,22 @@ def _store(row: MemoryState, state: srs.MemoryState, now: datetime) -> None:
     row.updated_at = now
 
 
-def load_states(session: Session, employee_id: int) -> dict[int, MemoryState]:
-    rows = session.scalars(select(MemoryState).where(MemoryState.employee_id == employee_id))
-    return {row.item_id: row for row in rows}
+def load_states(session: Session, employee_id: int) -> dict[int, srs.MemoryState]:
+    """The employee's memory states as scheduler values (columns only: no ORM objects)."""
+    rows = session.execute(
+        select(
+            MemoryState.item_id,
+            MemoryState.state,
+            MemoryState.step,
+            MemoryState.stability,
+            MemoryState.difficulty,
+            MemoryState.due,
+            MemoryState.last_review,
+            MemoryState.reps,
+            MemoryState.lapses,
+        ).where(MemoryState.employee_id == employee_id)
+    )
+    return {row.item_id: srs.MemoryState(*row) for row in rows}
 
 
 def _day_bounds(now: datetime, settings: srs.RoleSettings) -> tuple[date, datetime]:
@@ -137,15 +149,16 @@ def introduced_today(session: Session, employee_id: int, since: datetime) -> int
 
 
 def today_plan(
-    session: Session, employee: Employee, now: datetime, more: bool = False
+    session: Session,
+    employee: Employee,
+    now: datetime,
+    more: bool = False,
+    required: dict[int, bool] | None = None,
 ) -> srs.SessionPlan:
     settings = role_settings(employee.job_role)
-    required = required_items(session, employee)
-    states = {
-        item_id: to_srs(row)
-        for item_id, row in load_states(session, employee.id).items()
-        if item_id in required
-    }
+    if required is None:
+        required = required_items(session, employee)
+    states = {i: state for i, state in load_states(session, employee.id).items() if i in required}
     _today, start = _day_bounds(now, settings)
     return srs.plan_session(
         states,
@@ -207,10 +220,16 @@ class Card:
 
 
 def present(
-    session: Session, employee: Employee, item_id: int, now: datetime, retry: bool = False
+    session: Session,
+    employee: Employee,
+    item_id: int,
+    now: datetime,
+    retry: bool = False,
+    required: dict[int, bool] | None = None,
 ) -> Card:
     """The card for one item, with a fresh ticket (options shuffled for this showing)."""
-    required = required_items(session, employee)
+    if required is None:
+        required = required_items(session, employee)
     if item_id not in required:
         raise StudyError(404, N_("这道题不在你的学习内容中"))
     item = session.scalar(
@@ -294,46 +313,6 @@ def _request_hash(ticket: Ticket, answer: dict) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _claim_key(
-    session: Session, employee_id: int, key: str, request_hash: str, now: datetime
-) -> ReviewLog | None:
-    """Record the key as running. Returns the stored review for a completed repeat;
-    raises 409 for a repeat still running, 422 for the key reused with another answer."""
-    try:
-        with write_transaction(session):
-            session.add(
-                IdempotencyRecord(
-                    employee_id=employee_id, key=key, request_hash=request_hash, created_at=now
-                )
-            )
-        return None
-    except IntegrityError:
-        session.rollback()
-    record = session.scalar(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.employee_id == employee_id, IdempotencyRecord.key == key
-        )
-    )
-    if record is None:  # released by a failed first attempt in between: try once more
-        return _claim_key(session, employee_id, key, request_hash, now)
-    if record.request_hash != request_hash:
-        raise StudyError(422, N_("这个请求编号已用于另一个答案"))
-    if record.status != "done" or record.review_id is None:
-        raise StudyError(409, N_("这个答案正在提交，请稍候"))
-    return session.get(ReviewLog, record.review_id)
-
-
-def _release_key(session: Session, employee_id: int, key: str) -> None:
-    with write_transaction(session):
-        session.execute(
-            delete(IdempotencyRecord).where(
-                IdempotencyRecord.employee_id == employee_id,
-                IdempotencyRecord.key == key,
-                IdempotencyRecord.status == "running",
-            )
-        )
-
-
 def _lock_employee(session: Session, employee_id: int) -> None:
     # PostgreSQL: one answer per employee at a time (SQLite already holds the write lock).
     session.execute(select(Employee.id).where(Employee.id == employee_id).with_for_update())
@@ -407,82 +386,111 @@ def submit_answer(
     key: str,
     now: datetime,
     client_time: datetime | None = None,
+    required: dict[int, bool] | None = None,
 ) -> ReviewLog:
-    """Record one answer exactly once. See IdempotencyRecord for the repeat rules."""
+    """Record one answer exactly once, as in the IETF Idempotency-Key draft: a repeat of
+    a completed request returns its stored review; a repeat while the first is still
+    running is 409; the same key with another answer is 422; no key is 400."""
     if not key or len(key) > 100:
         raise StudyError(400, N_("缺少请求编号（Idempotency-Key）"))
     if ticket.employee_id != employee.id:
         raise StudyError(403, N_("这张卡片不是你的"))
-    required = required_items(session, employee)
+    if required is None:
+        required = required_items(session, employee)
     if ticket.item_id not in required:
         raise StudyError(404, N_("这道题不在你的学习内容中"))
-    stored = _claim_key(session, employee.id, key, _request_hash(ticket, answer), now)
-    if stored is not None:
-        return stored
-    try:
-        with write_transaction(session):
-            review = _record(session, employee, ticket, answer, key, now, client_time)
-            record = session.scalar(
-                select(IdempotencyRecord).where(
-                    IdempotencyRecord.employee_id == employee.id, IdempotencyRecord.key == key
-                )
-            )
-            record.status = "done"
-            record.review_id = review.id
-        return review
-    except BaseException:
-        _release_key(session, employee.id, key)
-        raise
-
-
-def _record(
-    session: Session,
-    employee: Employee,
-    ticket: Ticket,
-    answer: dict,
-    key: str,
-    now: datetime,
-    client_time: datetime | None,
-) -> ReviewLog:
-    _lock_employee(session, employee.id)
+    request_hash = _request_hash(ticket, answer)
+    # Grading (jieba and friends for typed answers) runs before the write lock is taken.
     item = session.scalar(
         select(Item)
         .where(Item.id == ticket.item_id)
         .options(selectinload(Item.choices), selectinload(Item.key_points))
     )
-    row = session.scalar(
-        select(MemoryState)
-        .where(MemoryState.employee_id == employee.id, MemoryState.item_id == item.id)
-        .with_for_update()
-    )
-    if (row.revision if row else 0) != ticket.revision:
-        raise StudyError(409, N_("这道题已经在别处作答（可能是另一个窗口），请刷新"))
-    if item.version != ticket.item_version:
-        raise StudyError(409, N_("题目内容刚刚更新，请刷新后重新作答"))
     bank_synonyms = session.scalar(select(Bank.synonyms).where(Bank.id == item.bank_id)) or []
     response_ms = max(0, int((now.timestamp() - ticket.shown_at) * 1000))
     graded = grade(item, bank_synonyms, answer, response_ms)
     settings = role_settings(employee.job_role)
+    employee_id = employee.id
+    with write_transaction(session):
+        # Every answer of one employee is serialised from here on (the SQLite write lock,
+        # or PostgreSQL's row lock), so checking the key and then inserting it is safe.
+        _lock_employee(session, employee_id)
+        record = session.scalar(
+            select(IdempotencyRecord).where(
+                IdempotencyRecord.employee_id == employee_id, IdempotencyRecord.key == key
+            )
+        )
+        if record is not None:
+            if record.request_hash != request_hash:
+                raise StudyError(422, N_("这个请求编号已用于另一个答案"))
+            if record.status != "done" or record.review_id is None:
+                raise StudyError(409, N_("这个答案正在提交，请稍候"))
+            return session.get(ReviewLog, record.review_id)
+        record = IdempotencyRecord(
+            employee_id=employee_id, key=key, request_hash=request_hash, created_at=now
+        )
+        session.add(record)
+        review = _record(
+            session,
+            employee_id,
+            item,
+            ticket,
+            graded,
+            settings,
+            answer,
+            key,
+            now,
+            client_time,
+            response_ms,
+        )
+        record.status = "done"
+        record.review_id = review.id
+    return review
+
+
+def _record(
+    session: Session,
+    employee_id: int,
+    item: Item,
+    ticket: Ticket,
+    graded: Graded,
+    settings: srs.RoleSettings,
+    answer: dict,
+    key: str,
+    now: datetime,
+    client_time: datetime | None,
+    response_ms: int,
+) -> ReviewLog:
+    row = session.scalar(
+        select(MemoryState)
+        .where(MemoryState.employee_id == employee_id, MemoryState.item_id == ticket.item_id)
+        .with_for_update()
+    )
+    if (row.revision if row else 0) != ticket.revision:
+        raise StudyError(409, N_("这道题已经在别处作答（可能是另一个窗口），请刷新"))
+    version = session.scalar(select(Item.version).where(Item.id == ticket.item_id))
+    if version != ticket.item_version:
+        raise StudyError(409, N_("题目内容刚刚更新，请刷新后重新作答"))
     before = to_srs(row) if row else None
     after, _review = srs.apply_answer(
-        before or srs.MemoryState.new(item.id, now),
+        before or srs.MemoryState.new(ticket.item_id, now),
         graded.rating,
         now,
         settings,
-        item_version=item.version,
+        item_version=version,
         is_retry=ticket.retry,
         duration_ms=response_ms,
     )
     if row is None:
-        row = MemoryState(employee_id=employee.id, item_id=item.id, revision=0)
+        row = MemoryState(employee_id=employee_id, item_id=ticket.item_id, revision=0)
         session.add(row)
     _store(row, after, now)
     row.revision += 1
     row.changed_from_version = None
     review = ReviewLog(
-        employee_id=employee.id,
-        item_id=item.id,
-        item_version=item.version,
+        employee_id=employee_id,
+        item_id=ticket.item_id,
+        item_version=version,
         kind="retry" if ticket.retry else "review",
         rating=graded.rating,
         proposed_rating=graded.proposed,
@@ -680,6 +688,24 @@ def replay_state(session: Session, employee: Employee, item_id: int) -> srs.Memo
 # -- summaries ------------------------------------------------------------------------------
 
 
+def answered_today(session: Session, employee: Employee, now: datetime) -> int:
+    """How many answers the employee gave today (for the progress bar)."""
+    _today, start = _day_bounds(now, role_settings(employee.job_role))
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(ReviewLog)
+            .where(
+                ReviewLog.employee_id == employee.id,
+                ReviewLog.server_time >= start,
+                ReviewLog.undone_at.is_(None),
+                ReviewLog.kind == "review",
+            )
+        )
+        or 0
+    )
+
+
 @dataclass(frozen=True)
 class DaySummary:
     answered: int
@@ -730,11 +756,7 @@ class Progress:
 def progress(session: Session, employee: Employee, now: datetime, days: int = 14) -> Progress:
     settings = role_settings(employee.job_role)
     required = required_items(session, employee)
-    states = {
-        item_id: to_srs(row)
-        for item_id, row in load_states(session, employee.id).items()
-        if item_id in required
-    }
+    states = {i: state for i, state in load_states(session, employee.id).items() if i in required}
     sections: dict[int, tuple[str, list[int]]] = {}
     if required:
         rows = session.execute(

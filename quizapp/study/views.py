@@ -20,10 +20,12 @@ from .service import (
     Card,
     StudyError,
     Ticket,
+    answered_today,
     day_summary,
     overrule,
     present,
     progress,
+    required_items,
     submit_answer,
     today_plan,
     undo_last,
@@ -62,15 +64,16 @@ def _error(error: StudyError):
 def session():
     now = utcnow()
     more = request.args.get("more") == "1"
-    plan = today_plan(db.session, current_user, now, more=more)
-    summary = day_summary(db.session, current_user, now)
+    required = required_items(db.session, current_user)
+    plan = today_plan(db.session, current_user, now, more=more, required=required)
     if not plan.cards:
+        summary = day_summary(db.session, current_user, now)
         return render_template("study/done.html", summary=summary, plan=plan, button=ButtonForm())
     try:
-        card = present(db.session, current_user, plan.cards[0].item_id, now)
+        card = present(db.session, current_user, plan.cards[0].item_id, now, required=required)
     except StudyError as error:
         return _error(error)
-    return _render_card(card, plan, summary.answered)
+    return _render_card(card, plan, answered_today(db.session, current_user, now))
 
 
 def _answer_from_form(item: Item) -> dict:
@@ -107,22 +110,24 @@ def answer():
                 client_time = None
     except ValueError:
         client_time = None
+    now = utcnow()
     try:
         review = submit_answer(
-            db.session, current_user, ticket, _answer_from_form(item), key, utcnow(), client_time
+            db.session, current_user, ticket, _answer_from_form(item), key, now, client_time
         )
     except StudyError as error:
         return _error(error)
-    return _feedback(review)
+    # A fresh answer is the latest one; a repeated request looks it up.
+    return _feedback(review, latest_id=review.id if review.server_time == now else None)
 
 
-def _feedback(review: ReviewLog):
+def _feedback(review: ReviewLog, latest_id: int | None = None):
     item = db.session.scalar(
         select(Item)
         .where(Item.id == review.item_id)
         .options(selectinload(Item.choices), selectinload(Item.key_points))
     )
-    latest = db.session.scalar(
+    latest = latest_id or db.session.scalar(
         select(ReviewLog.id)
         .where(ReviewLog.employee_id == current_user.id, ReviewLog.undone_at.is_(None))
         .order_by(ReviewLog.server_time.desc(), ReviewLog.id.desc())
