@@ -53,14 +53,23 @@ def write_transaction(session: Session):
     SQLite. On PostgreSQL the caller locks the rows it will change (SELECT … FOR UPDATE).
     Commits on success, rolls back on error.
     """
-    session.commit()
-    session.connection(execution_options={IMMEDIATE: True})
+    # Objects loaded before (the current user, the item) stay loaded across these two
+    # commits: the first only ends a read, the second writes what they already hold.
+    # Reloading them inside the lock cost more than the write itself.
+    real = session.registry() if hasattr(session, "registry") else session
+    expire = real.expire_on_commit
+    real.expire_on_commit = False
     try:
-        yield session
         session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+        session.connection(execution_options={IMMEDIATE: True})
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+    finally:
+        real.expire_on_commit = expire
 
 
 def init_app(app: Flask) -> None:

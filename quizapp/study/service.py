@@ -387,6 +387,7 @@ def submit_answer(
     now: datetime,
     client_time: datetime | None = None,
     required: dict[int, bool] | None = None,
+    item: Item | None = None,
 ) -> ReviewLog:
     """Record one answer exactly once, as in the IETF Idempotency-Key draft: a repeat of
     a completed request returns its stored review; a repeat while the first is still
@@ -401,10 +402,14 @@ def submit_answer(
         raise StudyError(404, N_("这道题不在你的学习内容中"))
     request_hash = _request_hash(ticket, answer)
     # Grading (jieba and friends for typed answers) runs before the write lock is taken.
-    item = session.scalar(
-        select(Item)
-        .where(Item.id == ticket.item_id)
-        .options(selectinload(Item.choices), selectinload(Item.key_points))
+    item = (
+        session.scalar(
+            select(Item)
+            .where(Item.id == ticket.item_id)
+            .options(selectinload(Item.choices), selectinload(Item.key_points))
+        )
+        if item is None
+        else item
     )
     bank_synonyms = session.scalar(select(Bank.synonyms).where(Bank.id == item.bank_id)) or []
     response_ms = max(0, int((now.timestamp() - ticket.shown_at) * 1000))

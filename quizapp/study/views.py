@@ -99,7 +99,11 @@ def answer():
     except (BadSignature, KeyError, TypeError, ValueError):
         abort(400)
     key = request.headers.get("Idempotency-Key") or request.form.get("idempotency_key", "")
-    item = db.session.get(Item, ticket.item_id)
+    item = db.session.scalar(
+        select(Item)
+        .where(Item.id == ticket.item_id)
+        .options(selectinload(Item.choices), selectinload(Item.key_points))
+    )
     if item is None:
         abort(404)
     client_time = None
@@ -113,20 +117,28 @@ def answer():
     now = utcnow()
     try:
         review = submit_answer(
-            db.session, current_user, ticket, _answer_from_form(item), key, now, client_time
+            db.session,
+            current_user,
+            ticket,
+            _answer_from_form(item),
+            key,
+            now,
+            client_time,
+            item=item,
         )
     except StudyError as error:
         return _error(error)
     # A fresh answer is the latest one; a repeated request looks it up.
-    return _feedback(review, latest_id=review.id if review.server_time == now else None)
+    return _feedback(review, latest_id=review.id if review.server_time == now else None, item=item)
 
 
-def _feedback(review: ReviewLog, latest_id: int | None = None):
-    item = db.session.scalar(
-        select(Item)
-        .where(Item.id == review.item_id)
-        .options(selectinload(Item.choices), selectinload(Item.key_points))
-    )
+def _feedback(review: ReviewLog, latest_id: int | None = None, item: Item | None = None):
+    if item is None or item.id != review.item_id:
+        item = db.session.scalar(
+            select(Item)
+            .where(Item.id == review.item_id)
+            .options(selectinload(Item.choices), selectinload(Item.key_points))
+        )
     latest = latest_id or db.session.scalar(
         select(ReviewLog.id)
         .where(ReviewLog.employee_id == current_user.id, ReviewLog.undone_at.is_(None))

@@ -62,7 +62,7 @@ def log_in(page, base: str, number: str, password: str) -> None:
     page.fill("#employee_no", number)
     page.fill("#password", password)
     page.click("form button[type=submit]")
-    page.wait_for_url(f"{base}/study/")
+    page.wait_for_url(f"{base}/study/", wait_until="load")
 
 
 def no_horizontal_scroll(page) -> None:
@@ -106,8 +106,8 @@ def test_a_new_hire_answers_every_type_with_a_thumb(server, browser):
         page.wait_for_selector(".verdict-banner")
         assert "答对了" in page.inner_text(".verdict-banner"), kind
         no_horizontal_scroll(page)
-        page.tap("#next")
-        page.wait_for_load_state()
+        with page.expect_navigation(wait_until="load"):
+            page.tap("#next")
     assert seen == {"qa", "single", "multi", "judge", "cloze"}
     assert "今天的学习完成了" in page.inner_text("main")
     page.goto(f"{server}/study/progress")
@@ -142,7 +142,7 @@ def test_keyboard_shortcuts_on_a_desktop(server, browser):
             page.keyboard.press("Enter")  # in a blank: the browser submits the form
         page.wait_for_selector(".verdict-banner")
         assert "答对了" in page.inner_text(".verdict-banner"), kind
-        page.keyboard.press("Enter")  # on to the next card
-        page.wait_for_load_state()
+        with page.expect_navigation(wait_until="load"):
+            page.keyboard.press("Enter")  # on to the next card
     assert seen == {"qa", "single", "multi", "judge", "cloze"}
     context.close()
