@@ -7,6 +7,7 @@ an allow-list: trainers' Markdown is trusted to format, never to script.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -66,8 +67,15 @@ def render_markdown(text: str) -> Markup:
     """Markdown → sanitised HTML."""
     if not text:
         return Markup("")
+    return Markup(_rendered(text))  # noqa: S704 - cleaned by nh3 in _rendered
+
+
+@lru_cache(maxsize=4096)
+def _rendered(text: str) -> str:
+    # The same answers and explanations are shown again and again: render each text once
+    # per process (a pure function of the text).
     html = markdown.markdown(markdown_source(text), extensions=["sane_lists", "tables"])
-    return Markup(clean_html(html))  # noqa: S704 - cleaned by nh3 just above
+    return clean_html(html)
 
 
 def clean_html(html: str) -> str:
