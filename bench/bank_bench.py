@@ -14,14 +14,12 @@ Targets (docs/benchmarks.md): parse under 1 s, import under 5 s on SQLite.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import tempfile
 import time
-from pathlib import Path
 
 from flask_migrate import upgrade
+from machine import machine
 
 from quizapp import create_app
 from quizapp.bank.export import export_bank
@@ -35,10 +33,22 @@ ROLES = ["客服前台", "贴心管家", "样板房接待员", "销售案场客�
 
 def generate(items: int, edit_every: int = 0) -> str:
     """A bank of `items` items across sections of 100; every `edit_every`-th item edited."""
-    out = ["---", "id: bench", "title: 基准测试题库", "version: 1", f"roles: {'、'.join(ROLES)}", "---", ""]
+    out = [
+        "---",
+        "id: bench",
+        "title: 基准测试题库",
+        "version: 1",
+        f"roles: {'、'.join(ROLES)}",
+        "---",
+        "",
+    ]
     for number in range(items):
         if number % 100 == 0:
-            out += [f"# 第{number // 100 + 1}章 物业服务规范", f"岗位：{ROLES[number // 100 % 4]}", ""]
+            out += [
+                f"# 第{number // 100 + 1}章 物业服务规范",
+                f"岗位：{ROLES[number // 100 % 4]}",
+                "",
+            ]
         edited = "（修订）" if edit_every and number % edit_every == 0 else ""
         kind = number % 5
         out.append(f"## {number + 1}、第{number}题：业主来电报修时客服应当怎样处理{edited}？")
@@ -47,9 +57,21 @@ def generate(items: int, edit_every: int = 0) -> str:
             out += ["类型：问答", "答案：", "1. 值班人员登记报修内容", "2. 开出维修单交工程部",
                     "3. 同时通知贴心管家跟进", "4. 处理完毕后由前台回访", "同义词：回访=电话回访"]  # fmt: skip
         elif kind == 1:
-            out += ["类型：单选", "- [ ] 维修人员姓名", "- [x] 维修费用", "- [ ] 完工时间", "- [ ] 材料品牌"]
+            out += [
+                "类型：单选",
+                "- [ ] 维修人员姓名",
+                "- [x] 维修费用",
+                "- [ ] 完工时间",
+                "- [ ] 材料品牌",
+            ]
         elif kind == 2:
-            out += ["类型：多选", "- [x] 对特约服务进行回访", "- [x] 跟进投诉处理结果", "- [ ] 发放意见征询表", "- [x] 检查回访情况"]
+            out += [
+                "类型：多选",
+                "- [x] 对特约服务进行回访",
+                "- [x] 跟进投诉处理结果",
+                "- [ ] 发放意见征询表",
+                "- [x] 检查回访情况",
+            ]
         elif kind == 3:
             out += ["类型：判断", "答案：错"]
         else:
@@ -68,20 +90,10 @@ def timed(function, repeat: int = 1) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
@@ -98,7 +110,9 @@ def main() -> None:
     edited_bank = parse_text(edited_text).bank
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3", "SECRET_KEY": "bench"})
+        app = create_app(
+            {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3", "SECRET_KEY": "bench"}
+        )
         with app.app_context():
             upgrade()
 

@@ -35,7 +35,6 @@ import argparse
 import html
 import http.client
 import os
-import platform
 import random
 import re
 import shutil
@@ -50,6 +49,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
+
+from machine import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
@@ -524,27 +525,6 @@ def stop(server: subprocess.Popen) -> None:
 
 
 # -- report -------------------------------------------------------------------------------------
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = ""
-    try:
-        kib = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f", {kib / 2**20:.0f} GiB"
-    except (OSError, ValueError, IndexError):
-        pass
-    return (
-        f"{cpu}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}, "
-        f"{platform.system()}"
-    )
 
 
 def report(results: list[Result], args) -> None:
