@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from .. import grading, srs
 from ..database import write_transaction
@@ -77,6 +77,20 @@ def required_items(session: Session, employee: Employee) -> dict[int, bool]:
         .order_by(Section.bank_id, Item.position)
     )
     return {item_id: red for item_id, red in rows}
+
+
+def load_item(session: Session, item_id: int) -> Item | None:
+    """An item with its options and key points, in one query (an item has one or the
+    other, so the join multiplies nothing)."""
+    return (
+        session.scalars(
+            select(Item)
+            .where(Item.id == item_id)
+            .options(joinedload(Item.choices), joinedload(Item.key_points))
+        )
+        .unique()
+        .one_or_none()
+    )
 
 
 def to_srs(row: MemoryState) -> srs.MemoryState:
@@ -232,11 +246,7 @@ def present(
         required = required_items(session, employee)
     if item_id not in required:
         raise StudyError(404, N_("这道题不在你的学习内容中"))
-    item = session.scalar(
-        select(Item)
-        .where(Item.id == item_id)
-        .options(selectinload(Item.choices), selectinload(Item.key_points))
-    )
+    item = load_item(session, item_id)
     row = session.scalar(
         select(MemoryState).where(
             MemoryState.employee_id == employee.id, MemoryState.item_id == item_id
@@ -402,15 +412,7 @@ def submit_answer(
         raise StudyError(404, N_("这道题不在你的学习内容中"))
     request_hash = _request_hash(ticket, answer)
     # Grading (jieba and friends for typed answers) runs before the write lock is taken.
-    item = (
-        session.scalar(
-            select(Item)
-            .where(Item.id == ticket.item_id)
-            .options(selectinload(Item.choices), selectinload(Item.key_points))
-        )
-        if item is None
-        else item
-    )
+    item = load_item(session, ticket.item_id) if item is None else item
     bank_synonyms = session.scalar(select(Bank.synonyms).where(Bank.id == item.bank_id)) or []
     response_ms = max(0, int((now.timestamp() - ticket.shown_at) * 1000))
     graded = grade(item, bank_synonyms, answer, response_ms)

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from ..auth.forms import ButtonForm
 from ..extensions import db
@@ -22,6 +21,7 @@ from .service import (
     Ticket,
     answered_today,
     day_summary,
+    load_item,
     overrule,
     present,
     progress,
@@ -99,11 +99,7 @@ def answer():
     except (BadSignature, KeyError, TypeError, ValueError):
         abort(400)
     key = request.headers.get("Idempotency-Key") or request.form.get("idempotency_key", "")
-    item = db.session.scalar(
-        select(Item)
-        .where(Item.id == ticket.item_id)
-        .options(selectinload(Item.choices), selectinload(Item.key_points))
-    )
+    item = load_item(db.session, ticket.item_id)
     if item is None:
         abort(404)
     client_time = None
@@ -134,11 +130,7 @@ def answer():
 
 def _feedback(review: ReviewLog, latest_id: int | None = None, item: Item | None = None):
     if item is None or item.id != review.item_id:
-        item = db.session.scalar(
-            select(Item)
-            .where(Item.id == review.item_id)
-            .options(selectinload(Item.choices), selectinload(Item.key_points))
-        )
+        item = load_item(db.session, review.item_id)
     latest = latest_id or db.session.scalar(
         select(ReviewLog.id)
         .where(ReviewLog.employee_id == current_user.id, ReviewLog.undone_at.is_(None))
