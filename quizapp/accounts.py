@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from .extensions import db, login_manager
 from .models import Employee
@@ -20,7 +21,8 @@ def load_person(user_id: str) -> Employee | None:
         person_id, version = (int(part) for part in user_id.split(":"))
     except ValueError:
         return None
-    person = db.session.get(Employee, person_id)
+    # The job role comes along: the study pages need its settings on every request.
+    person = db.session.get(Employee, person_id, options=[joinedload(Employee.job_role)])
     if person is None or person.session_version != version or not person.is_active:
         return None
     return person

@@ -21,7 +21,6 @@ from .. import grading, srs
 from ..database import write_transaction
 from ..i18n import N_
 from ..models import (
-    Bank,
     Employee,
     IdempotencyRecord,
     Item,
@@ -86,7 +85,7 @@ def load_item(session: Session, item_id: int) -> Item | None:
         session.scalars(
             select(Item)
             .where(Item.id == item_id)
-            .options(joinedload(Item.choices), joinedload(Item.key_points))
+            .options(joinedload(Item.choices), joinedload(Item.key_points), joinedload(Item.bank))
         )
         .unique()
         .one_or_none()
@@ -413,7 +412,7 @@ def submit_answer(
     request_hash = _request_hash(ticket, answer)
     # Grading (jieba and friends for typed answers) runs before the write lock is taken.
     item = load_item(session, ticket.item_id) if item is None else item
-    bank_synonyms = session.scalar(select(Bank.synonyms).where(Bank.id == item.bank_id)) or []
+    bank_synonyms = item.bank.synonyms or []
     response_ms = max(0, int((now.timestamp() - ticket.shown_at) * 1000))
     graded = grade(item, bank_synonyms, answer, response_ms)
     settings = role_settings(employee.job_role)
@@ -433,10 +432,6 @@ def submit_answer(
             if record.status != "done" or record.review_id is None:
                 raise StudyError(409, N_("这个答案正在提交，请稍候"))
             return session.get(ReviewLog, record.review_id)
-        record = IdempotencyRecord(
-            employee_id=employee_id, key=key, request_hash=request_hash, created_at=now
-        )
-        session.add(record)
         review = _record(
             session,
             employee_id,
@@ -450,8 +445,19 @@ def submit_answer(
             client_time,
             response_ms,
         )
-        record.status = "done"
-        record.review_id = review.id
+        # Written complete in the same transaction as the review: nobody can see it
+        # half-done, so it is never "running" here (a record left running by an older
+        # process still answers 409 above).
+        session.add(
+            IdempotencyRecord(
+                employee_id=employee_id,
+                key=key,
+                request_hash=request_hash,
+                status="done",
+                review_id=review.id,
+                created_at=now,
+            )
+        )
     return review
 
 
