@@ -55,7 +55,8 @@ def write_transaction(session: Session):
     """
     # Objects loaded before (the current user, the item) stay loaded across these two
     # commits: the first only ends a read, the second writes what they already hold.
-    # Reloading them inside the lock cost more than the write itself.
+    # Reloading them inside the lock cost more than the write itself. Rows the unit
+    # reads to change must therefore be selected with populate_existing=True.
     real = session.registry() if hasattr(session, "registry") else session
     expire = real.expire_on_commit
     real.expire_on_commit = False

@@ -478,6 +478,7 @@ def _record(
         select(MemoryState)
         .where(MemoryState.employee_id == employee_id, MemoryState.item_id == ticket.item_id)
         .with_for_update()
+        .execution_options(populate_existing=True)
     )
     if (row.revision if row else 0) != ticket.revision:
         raise StudyError(409, N_("这道题已经在别处作答（可能是另一个窗口），请刷新"))
@@ -535,6 +536,7 @@ def undo_last(session: Session, employee: Employee, now: datetime) -> ReviewLog 
             )
             .order_by(ReviewLog.server_time.desc(), ReviewLog.id.desc())
             .limit(1)
+            .execution_options(populate_existing=True)
         )
         if review is None:
             return None
@@ -545,9 +547,9 @@ def undo_last(session: Session, employee: Employee, now: datetime) -> ReviewLog 
 
 def _restore(session: Session, employee_id: int, review: ReviewLog, now: datetime) -> None:
     row = session.scalar(
-        select(MemoryState).where(
-            MemoryState.employee_id == employee_id, MemoryState.item_id == review.item_id
-        )
+        select(MemoryState)
+        .where(MemoryState.employee_id == employee_id, MemoryState.item_id == review.item_id)
+        .execution_options(populate_existing=True)
     )
     if review.state_before is None:
         if row is not None:
@@ -563,7 +565,8 @@ def overrule(
     """The employee says the grader was wrong about a typed answer: re-rate it (logged)."""
     with write_transaction(session):
         _lock_employee(session, employee.id)
-        review = session.get(ReviewLog, review_id)
+        # Fresh from the database: the view loaded it before the write lock was taken.
+        review = session.get(ReviewLog, review_id, populate_existing=True)
         if review is None or review.employee_id != employee.id:
             raise StudyError(404, N_("找不到这次作答"))
         if review.undone_at is not None or review.proposed_rating is None:
