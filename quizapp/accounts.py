@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from .extensions import db, login_manager
 from .models import Employee
+
+# Built once: it runs on every request. One query: the job role (the study pages need its
+# settings on every request) and the access roles (every request's policy check).
+_PERSON = (
+    select(Employee)
+    .where(Employee.id == bindparam("person_id"))
+    .options(joinedload(Employee.job_role), joinedload(Employee.access_roles))
+)
 
 
 @login_manager.user_loader
@@ -21,8 +30,7 @@ def load_person(user_id: str) -> Employee | None:
         person_id, version = (int(part) for part in user_id.split(":"))
     except ValueError:
         return None
-    # The job role comes along: the study pages need its settings on every request.
-    person = db.session.get(Employee, person_id, options=[joinedload(Employee.job_role)])
+    person = db.session.scalars(_PERSON, {"person_id": person_id}).unique().one_or_none()
     if person is None or person.session_version != version or not person.is_active:
         return None
     return person

@@ -6,7 +6,7 @@ import io
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.mofile import read_mo, write_mo
+from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from tests.conftest import REPO
@@ -43,7 +43,7 @@ def test_every_message_has_an_english_translation():
 def test_compiled_catalogue_matches_the_source():
     with (CATALOGUE / "messages.po").open("rb") as po, (CATALOGUE / "messages.mo").open("rb") as mo:
         source, compiled = read_po(po), read_mo(mo)
+    # Messages and plural rules, not bytes: the bytes carry the version of Babel that
+    # compiled them ("Generated-By"), which differs between machines.
     assert {m.id: m.string for m in compiled if m.id} == {m.id: m.string for m in source if m.id}
-    buffer = io.BytesIO()
-    write_mo(buffer, source)
-    assert buffer.getvalue() == (CATALOGUE / "messages.mo").read_bytes()
+    assert compiled.plural_forms == source.plural_forms

@@ -13,9 +13,23 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import (
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    distinct,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from .. import grading, srs
 from ..database import write_transaction
@@ -31,6 +45,7 @@ from ..models import (
     Section,
     SectionRole,
 )
+from .items import ItemView, load_item
 
 RATING_NAMES = {srs.AGAIN: "again", srs.HARD: "hard", srs.GOOD: "good", srs.EASY: "easy"}
 
@@ -51,45 +66,112 @@ class StudyError(Exception):
 def role_settings(job_role: JobRole | None) -> srs.RoleSettings:
     if job_role is None:
         return srs.DEFAULT_SETTINGS
+    return _settings(
+        job_role.desired_retention,
+        job_role.daily_new_cap,
+        job_role.session_minutes,
+        job_role.day_boundary_hour,
+        job_role.timezone,
+    )
+
+
+@lru_cache(maxsize=256)
+def _settings(
+    retention: float, cap: int, minutes: int, hour: int, timezone: str
+) -> srs.RoleSettings:
+    # RoleSettings validates itself (time zone lookup included): once per distinct value.
     return srs.RoleSettings(
-        desired_retention=job_role.desired_retention,
-        daily_new_cap=job_role.daily_new_cap,
-        session_minutes=job_role.session_minutes,
-        day_boundary_hour=job_role.day_boundary_hour,
-        timezone=job_role.timezone,
+        desired_retention=retention,
+        daily_new_cap=cap,
+        session_minutes=minutes,
+        day_boundary_hour=hour,
+        timezone=timezone,
     )
 
 
-def required_items(session: Session, employee: Employee) -> dict[int, bool]:
-    """The live items of the sections tagged with the employee's job role: id → red line."""
+# An item is live for study while neither it nor its section is retired.
+_LIVE = (Item.retired_at.is_(None), Section.retired_at.is_(None))
+# The scheduler's fields of a memory state, in srs.MemoryState's order after item_id.
+_STATE_COLUMNS = (
+    MemoryState.state,
+    MemoryState.step,
+    MemoryState.stability,
+    MemoryState.difficulty,
+    MemoryState.due,
+    MemoryState.last_review,
+    MemoryState.reps,
+    MemoryState.lapses,
+)
+
+_REQUIRED_ITEM = (
+    select(Item.red_line)
+    .join(Section, Section.id == Item.section_id)
+    .join(SectionRole, SectionRole.section_id == Section.id)
+    .where(
+        Item.id == bindparam("item_id"),
+        SectionRole.job_role_id == bindparam("job_role_id"),
+        *_LIVE,
+    )
+)
+
+
+def _required_item(session: Session, employee: Employee, item_id: int) -> bool | None:
+    """Whether one item is required of the employee's job role: its red-line flag, or
+    None when it is not required (the one-item form of role_items)."""
     if employee.job_role_id is None:
-        return {}
-    rows = session.execute(
-        select(Item.id, Item.red_line)
-        .join(Section, Section.id == Item.section_id)
-        .join(SectionRole, SectionRole.section_id == Section.id)
-        .where(
-            SectionRole.job_role_id == employee.job_role_id,
-            Item.retired_at.is_(None),
-            Section.retired_at.is_(None),
-        )
-        .order_by(Section.bank_id, Item.position)
-    )
-    return {item_id: red for item_id, red in rows}
-
-
-def load_item(session: Session, item_id: int) -> Item | None:
-    """An item with its options and key points, in one query (an item has one or the
-    other, so the join multiplies nothing)."""
+        return None
     return (
-        session.scalars(
-            select(Item)
-            .where(Item.id == item_id)
-            .options(joinedload(Item.choices), joinedload(Item.key_points), joinedload(Item.bank))
-        )
-        .unique()
-        .one_or_none()
+        session.connection()
+        .execute(_REQUIRED_ITEM, {"item_id": item_id, "job_role_id": employee.job_role_id})
+        .scalar()
     )
+
+
+@dataclass(frozen=True)
+class RoleItems:
+    """The items the employee's job role requires, with the employee's memory of each:
+    what a study page needs, read in one query."""
+
+    required: dict[int, bool]  # item id → red line, in teaching order
+    states: dict[int, srs.MemoryState]  # of required items only
+    revisions: dict[int, tuple[int, int | None]]  # item id → (revision, changed_from_version)
+
+
+_ROLE_ITEMS = (
+    select(
+        Item.id,
+        Item.red_line,
+        *_STATE_COLUMNS,
+        MemoryState.revision,
+        MemoryState.changed_from_version,
+    )
+    .join(Section, Section.id == Item.section_id)
+    .join(SectionRole, SectionRole.section_id == Section.id)
+    .outerjoin(
+        MemoryState,
+        and_(MemoryState.item_id == Item.id, MemoryState.employee_id == bindparam("employee_id")),
+    )
+    .where(SectionRole.job_role_id == bindparam("job_role_id"), *_LIVE)
+    .order_by(Section.bank_id, Item.position)
+)
+
+
+def role_items(session: Session, employee: Employee) -> RoleItems:
+    if employee.job_role_id is None:
+        return RoleItems({}, {}, {})
+    rows = session.connection().execute(
+        _ROLE_ITEMS, {"employee_id": employee.id, "job_role_id": employee.job_role_id}
+    )
+    required: dict[int, bool] = {}
+    states: dict[int, srs.MemoryState] = {}
+    revisions: dict[int, tuple[int, int | None]] = {}
+    for row in rows:
+        item_id = row[0]
+        required[item_id] = row[1]
+        if row[2] is not None:  # the employee has a memory state of this item
+            states[item_id] = srs.MemoryState(item_id, *row[2:10])
+            revisions[item_id] = (row[10], row[11])
+    return RoleItems(required, states, revisions)
 
 
 def to_srs(row: MemoryState) -> srs.MemoryState:
@@ -118,47 +200,42 @@ def _store(row: MemoryState, state: srs.MemoryState, now: datetime) -> None:
     row.updated_at = now
 
 
-def load_states(session: Session, employee_id: int) -> dict[int, srs.MemoryState]:
-    """The employee's memory states as scheduler values (columns only: no ORM objects)."""
-    rows = session.execute(
-        select(
-            MemoryState.item_id,
-            MemoryState.state,
-            MemoryState.step,
-            MemoryState.stability,
-            MemoryState.difficulty,
-            MemoryState.due,
-            MemoryState.last_review,
-            MemoryState.reps,
-            MemoryState.lapses,
-        ).where(MemoryState.employee_id == employee_id)
-    )
-    return {row.item_id: srs.MemoryState(*row) for row in rows}
-
-
 def _day_bounds(now: datetime, settings: srs.RoleSettings) -> tuple[date, datetime]:
     today = srs.study_day(now, settings)
     return today, srs.day_start(today, settings)
 
 
-def introduced_today(session: Session, employee_id: int, since: datetime) -> int:
-    """New items first answered since the start of today's study day."""
-    first_reviews = (
-        select(ReviewLog.item_id, func.min(ReviewLog.server_time).label("first"))
-        .where(
-            ReviewLog.employee_id == employee_id,
-            ReviewLog.kind == "review",
-            ReviewLog.undone_at.is_(None),
-        )
-        .group_by(ReviewLog.item_id)
-        .subquery()
+def _was_new():
+    # state_before is JSON: None is stored as JSON null, or as SQL NULL by older code paths.
+    return or_(ReviewLog.state_before.is_(None), cast(ReviewLog.state_before, String) == "null")
+
+
+@dataclass(frozen=True)
+class TodayCounts:
+    answered: int  # answers (not retries) given since the start of today's study day
+    introduced: int  # new items first answered today (they count against the daily cap)
+
+
+_IS_REVIEW = ReviewLog.kind == "review"
+_TODAY_COUNTS = select(
+    func.count(case((_IS_REVIEW, 1))),
+    func.count(distinct(case((and_(_IS_REVIEW, _was_new()), ReviewLog.item_id)))),
+).where(
+    ReviewLog.employee_id == bindparam("employee_id"),
+    ReviewLog.server_time >= bindparam("start", type_=ReviewLog.server_time.type),
+    ReviewLog.undone_at.is_(None),
+)
+
+
+def today_counts(session: Session, employee: Employee, now: datetime) -> TodayCounts:
+    """Today's answers and new items, in one indexed read of today's review log."""
+    _today, start = _day_bounds(now, role_settings(employee.job_role))
+    answered, introduced = (
+        session.connection()
+        .execute(_TODAY_COUNTS, {"employee_id": employee.id, "start": start})
+        .one()
     )
-    return (
-        session.scalar(
-            select(func.count()).select_from(first_reviews).where(first_reviews.c.first >= since)
-        )
-        or 0
-    )
+    return TodayCounts(answered or 0, introduced or 0)
 
 
 def today_plan(
@@ -166,21 +243,23 @@ def today_plan(
     employee: Employee,
     now: datetime,
     more: bool = False,
-    required: dict[int, bool] | None = None,
+    items: RoleItems | None = None,
+    counts: TodayCounts | None = None,
 ) -> srs.SessionPlan:
     settings = role_settings(employee.job_role)
-    if required is None:
-        required = required_items(session, employee)
-    states = {i: state for i, state in load_states(session, employee.id).items() if i in required}
-    _today, start = _day_bounds(now, settings)
+    if items is None:
+        items = role_items(session, employee)
+    if counts is None:
+        counts = today_counts(session, employee, now)
+    required = items.required
     return srs.plan_session(
-        states,
+        items.states,
         list(required),
         [item_id for item_id, red in required.items() if red],
         now,
         settings,
         go_live=employee.go_live_date,
-        already_introduced_today=introduced_today(session, employee.id, start),
+        already_introduced_today=counts.introduced,
         study_more=more,
     )
 
@@ -220,7 +299,7 @@ class Ticket:
 
 @dataclass
 class Card:
-    item: Item
+    item: ItemView
     ticket: Ticket
     is_new: bool
     red_line: bool
@@ -238,37 +317,36 @@ def present(
     item_id: int,
     now: datetime,
     retry: bool = False,
-    required: dict[int, bool] | None = None,
+    items: RoleItems | None = None,
 ) -> Card:
-    """The card for one item, with a fresh ticket (options shuffled for this showing)."""
-    if required is None:
-        required = required_items(session, employee)
-    if item_id not in required:
+    """The card for one item, with a fresh ticket (options shuffled for this showing).
+    `items` (from role_items, when the caller has it) saves reading the memory state again."""
+    if items is not None:
+        red_line = items.required.get(item_id)
+        state = items.states.get(item_id)
+        revision, changed_from = items.revisions.get(item_id, (0, None))
+    else:
+        red_line = _required_item(session, employee, item_id)
+        row = session.scalar(
+            select(MemoryState).where(
+                MemoryState.employee_id == employee.id, MemoryState.item_id == item_id
+            )
+        )
+        state = to_srs(row) if row else None
+        revision, changed_from = (row.revision, row.changed_from_version) if row else (0, None)
+    if red_line is None:
         raise StudyError(404, N_("这道题不在你的学习内容中"))
     item = load_item(session, item_id)
-    row = session.scalar(
-        select(MemoryState).where(
-            MemoryState.employee_id == employee.id, MemoryState.item_id == item_id
-        )
-    )
     order = list(range(len(item.choices)))
     random.SystemRandom().shuffle(order)
     ticket = Ticket(
-        employee.id,
-        item_id,
-        row.revision if row else 0,
-        item.version,
-        now.timestamp(),
-        tuple(order),
-        retry,
+        employee.id, item_id, revision, item.version, now.timestamp(), tuple(order), retry
     )
-    card = Card(item, ticket, is_new=row is None, red_line=required[item_id])
-    if row is not None and row.changed_from_version:
-        card.changes = content_changes(session, item, row.changed_from_version)
+    card = Card(item, ticket, is_new=state is None, red_line=red_line)
+    if changed_from:
+        card.changes = content_changes(session, item, changed_from)
     if item.type == "qa":
-        card.intervals = next_intervals(
-            to_srs(row) if row else None, item_id, now, role_settings(employee.job_role)
-        )
+        card.intervals = next_intervals(state, item_id, now, role_settings(employee.job_role))
     return card
 
 
@@ -285,7 +363,7 @@ def next_intervals(
     return shown
 
 
-def content_changes(session: Session, item: Item, old_version: int) -> dict | None:
+def content_changes(session: Session, item: ItemView, old_version: int) -> dict | None:
     old = session.scalar(
         select(ItemVersion).where(
             ItemVersion.item_id == item.id, ItemVersion.version == old_version
@@ -324,6 +402,8 @@ def _request_hash(ticket: Ticket, answer: dict) -> str:
 
 def _lock_employee(session: Session, employee_id: int) -> None:
     # PostgreSQL: one answer per employee at a time (SQLite already holds the write lock).
+    if session.get_bind().dialect.name == "sqlite":
+        return
     session.execute(select(Employee.id).where(Employee.id == employee_id).with_for_update())
 
 
@@ -336,9 +416,9 @@ class Graded:
     detail: dict
 
 
-def grade(item: Item, bank_synonyms: list, answer: dict, response_ms: int | None) -> Graded:
+def grade(item: ItemView, answer: dict, response_ms: int | None) -> Graded:
     """Grade an answer to an item; `answer` holds what the form sent for its type."""
-    synonyms = [*bank_synonyms, *item.synonyms]
+    synonyms = [*item.bank_synonyms, *item.synonyms]
     if item.type in ("single", "multi"):
         flags = [c.correct for c in item.choices]
         selected = [int(i) for i in answer.get("choices", [])]
@@ -395,8 +475,7 @@ def submit_answer(
     key: str,
     now: datetime,
     client_time: datetime | None = None,
-    required: dict[int, bool] | None = None,
-    item: Item | None = None,
+    item: ItemView | None = None,
 ) -> ReviewLog:
     """Record one answer exactly once, as in the IETF Idempotency-Key draft: a repeat of
     a completed request returns its stored review; a repeat while the first is still
@@ -405,27 +484,21 @@ def submit_answer(
         raise StudyError(400, N_("缺少请求编号（Idempotency-Key）"))
     if ticket.employee_id != employee.id:
         raise StudyError(403, N_("这张卡片不是你的"))
-    if required is None:
-        required = required_items(session, employee)
-    if ticket.item_id not in required:
+    if _required_item(session, employee, ticket.item_id) is None:
         raise StudyError(404, N_("这道题不在你的学习内容中"))
     request_hash = _request_hash(ticket, answer)
     # Grading (jieba and friends for typed answers) runs before the write lock is taken.
     item = load_item(session, ticket.item_id) if item is None else item
-    bank_synonyms = item.bank.synonyms or []
     response_ms = max(0, int((now.timestamp() - ticket.shown_at) * 1000))
-    graded = grade(item, bank_synonyms, answer, response_ms)
+    graded = grade(item, answer, response_ms)
     settings = role_settings(employee.job_role)
     employee_id = employee.id
     with write_transaction(session):
         # Every answer of one employee is serialised from here on (the SQLite write lock,
         # or PostgreSQL's row lock), so checking the key and then inserting it is safe.
         _lock_employee(session, employee_id)
-        record = session.scalar(
-            select(IdempotencyRecord).where(
-                IdempotencyRecord.employee_id == employee_id, IdempotencyRecord.key == key
-            )
-        )
+        conn = session.connection()
+        record = conn.execute(_IDEMPOTENCY_RECORD, {"employee_id": employee_id, "key": key}).first()
         if record is not None:
             if record.request_hash != request_hash:
                 raise StudyError(422, N_("这个请求编号已用于另一个答案"))
@@ -433,9 +506,8 @@ def submit_answer(
                 raise StudyError(409, N_("这个答案正在提交，请稍候"))
             return session.get(ReviewLog, record.review_id)
         review = _record(
-            session,
+            conn,
             employee_id,
-            item,
             ticket,
             graded,
             settings,
@@ -445,26 +517,69 @@ def submit_answer(
             client_time,
             response_ms,
         )
+        session.add(review)
         # Written complete in the same transaction as the review: nobody can see it
         # half-done, so it is never "running" here (a record left running by an older
         # process still answers 409 above).
-        session.add(
-            IdempotencyRecord(
-                employee_id=employee_id,
-                key=key,
-                request_hash=request_hash,
-                status="done",
-                review_id=review.id,
-                created_at=now,
-            )
+        conn.execute(
+            _INSERT_IDEMPOTENCY_RECORD,
+            {
+                "employee_id": employee_id,
+                "key": key,
+                "request_hash": request_hash,
+                "status": "done",
+                "review_id": review.id,
+                "created_at": now,
+            },
         )
     return review
 
 
+# The answer's statements, built once: an answer runs them all, and building a statement
+# costs about as much as running it on SQLite. Plain Core: no ORM objects to track.
+_IDEMPOTENCY_RECORD = select(
+    IdempotencyRecord.request_hash, IdempotencyRecord.status, IdempotencyRecord.review_id
+).where(
+    IdempotencyRecord.employee_id == bindparam("employee_id"),
+    IdempotencyRecord.key == bindparam("key"),
+)
+_INSERT_IDEMPOTENCY_RECORD = insert(IdempotencyRecord.__table__)
+_MEMORY_ROW = (
+    select(MemoryState.id, MemoryState.revision, *_STATE_COLUMNS)
+    .where(
+        MemoryState.employee_id == bindparam("employee_id"),
+        MemoryState.item_id == bindparam("item_id"),
+    )
+    .with_for_update()
+)
+_ITEM_VERSION = select(Item.version).where(Item.id == bindparam("item_id"))
+_INSERT_MEMORY_STATE = insert(MemoryState.__table__)
+_UPDATE_MEMORY_STATE = (
+    update(MemoryState.__table__)
+    .where(MemoryState.__table__.c.id == bindparam("row_id"))
+    .values(revision=MemoryState.__table__.c.revision + 1)
+)
+_INSERT_REVIEW = insert(ReviewLog.__table__).returning(ReviewLog.__table__.c.id)
+
+
+def _state_columns(state: srs.MemoryState, now: datetime) -> dict:
+    return {
+        "state": state.state,
+        "step": state.step,
+        "stability": state.stability,
+        "difficulty": state.difficulty,
+        "due": state.due,
+        "last_review": state.last_review,
+        "reps": state.reps,
+        "lapses": state.lapses,
+        "updated_at": now,
+        "changed_from_version": None,
+    }
+
+
 def _record(
-    session: Session,
+    conn: Connection,
     employee_id: int,
-    item: Item,
     ticket: Ticket,
     graded: Graded,
     settings: srs.RoleSettings,
@@ -474,18 +589,13 @@ def _record(
     client_time: datetime | None,
     response_ms: int,
 ) -> ReviewLog:
-    row = session.scalar(
-        select(MemoryState)
-        .where(MemoryState.employee_id == employee_id, MemoryState.item_id == ticket.item_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    row = conn.execute(_MEMORY_ROW, {"employee_id": employee_id, "item_id": ticket.item_id}).first()
     if (row.revision if row else 0) != ticket.revision:
         raise StudyError(409, N_("这道题已经在别处作答（可能是另一个窗口），请刷新"))
-    version = session.scalar(select(Item.version).where(Item.id == ticket.item_id))
+    version = conn.execute(_ITEM_VERSION, {"item_id": ticket.item_id}).scalar()
     if version != ticket.item_version:
         raise StudyError(409, N_("题目内容刚刚更新，请刷新后重新作答"))
-    before = to_srs(row) if row else None
+    before = srs.MemoryState(ticket.item_id, *row[2:]) if row else None
     after, _review = srs.apply_answer(
         before or srs.MemoryState.new(ticket.item_id, now),
         graded.rating,
@@ -496,30 +606,40 @@ def _record(
         duration_ms=response_ms,
     )
     if row is None:
-        row = MemoryState(employee_id=employee_id, item_id=ticket.item_id, revision=0)
-        session.add(row)
-    _store(row, after, now)
-    row.revision += 1
-    row.changed_from_version = None
-    review = ReviewLog(
-        employee_id=employee_id,
-        item_id=ticket.item_id,
-        item_version=version,
-        kind="retry" if ticket.retry else "review",
-        rating=graded.rating,
-        proposed_rating=graded.proposed,
-        answer={**answer, "detail": graded.detail},
-        key_points_hit=graded.hits,
-        correct=graded.correct,
-        response_ms=response_ms,
-        server_time=now,
-        client_time=client_time,
-        idempotency_key=key,
-        state_before=before.to_dict() if before else None,
-        state_after=after.to_dict(),
-    )
-    session.add(review)
-    session.flush()
+        conn.execute(
+            _INSERT_MEMORY_STATE,
+            {
+                "employee_id": employee_id,
+                "item_id": ticket.item_id,
+                "revision": 1,
+                **_state_columns(after, now),
+            },
+        )
+    else:
+        conn.execute(_UPDATE_MEMORY_STATE, {"row_id": row.id, **_state_columns(after, now)})
+    values = {
+        "employee_id": employee_id,
+        "item_id": ticket.item_id,
+        "item_version": version,
+        "kind": "retry" if ticket.retry else "review",
+        "rating": graded.rating,
+        "proposed_rating": graded.proposed,
+        "overruled": False,
+        "answer": {**answer, "detail": graded.detail},
+        "key_points_hit": graded.hits,
+        "correct": graded.correct,
+        "response_ms": response_ms,
+        "server_time": now,
+        "client_time": client_time,
+        "idempotency_key": key,
+        "state_before": before.to_dict() if before else None,
+        "state_after": after.to_dict(),
+        "undone_at": None,
+        "replaced_by_id": None,
+    }
+    review = ReviewLog(id=conn.execute(_INSERT_REVIEW, values).scalar_one(), **values)
+    # The row is written: the object joins the session as it is, with nothing to flush.
+    make_transient_to_detached(review)
     return review
 
 
@@ -706,20 +826,7 @@ def replay_state(session: Session, employee: Employee, item_id: int) -> srs.Memo
 
 def answered_today(session: Session, employee: Employee, now: datetime) -> int:
     """How many answers the employee gave today (for the progress bar)."""
-    _today, start = _day_bounds(now, role_settings(employee.job_role))
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(ReviewLog)
-            .where(
-                ReviewLog.employee_id == employee.id,
-                ReviewLog.server_time >= start,
-                ReviewLog.undone_at.is_(None),
-                ReviewLog.kind == "review",
-            )
-        )
-        or 0
-    )
+    return today_counts(session, employee, now).answered
 
 
 @dataclass(frozen=True)
@@ -771,8 +878,8 @@ class Progress:
 
 def progress(session: Session, employee: Employee, now: datetime, days: int = 14) -> Progress:
     settings = role_settings(employee.job_role)
-    required = required_items(session, employee)
-    states = {i: state for i, state in load_states(session, employee.id).items() if i in required}
+    items = role_items(session, employee)
+    required, states = items.required, items.states
     sections: dict[int, tuple[str, list[int]]] = {}
     if required:
         rows = session.execute(

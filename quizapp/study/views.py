@@ -11,22 +11,23 @@ from sqlalchemy import select
 
 from ..auth.forms import ButtonForm
 from ..extensions import db
-from ..models import Item, ReviewLog
+from ..models import ReviewLog
 from ..models.types import utcnow
 from . import bp
+from .items import ItemView
 from .service import (
     RATING_NAMES,
     Card,
     StudyError,
     Ticket,
-    answered_today,
     day_summary,
     load_item,
     overrule,
     present,
     progress,
-    required_items,
+    role_items,
     submit_answer,
+    today_counts,
     today_plan,
     undo_last,
 )
@@ -64,19 +65,21 @@ def _error(error: StudyError):
 def session():
     now = utcnow()
     more = request.args.get("more") == "1"
-    required = required_items(db.session, current_user)
-    plan = today_plan(db.session, current_user, now, more=more, required=required)
+    employee = current_user._get_current_object()
+    items = role_items(db.session, employee)
+    counts = today_counts(db.session, employee, now)
+    plan = today_plan(db.session, employee, now, more=more, items=items, counts=counts)
     if not plan.cards:
-        summary = day_summary(db.session, current_user, now)
+        summary = day_summary(db.session, employee, now)
         return render_template("study/done.html", summary=summary, plan=plan, button=ButtonForm())
     try:
-        card = present(db.session, current_user, plan.cards[0].item_id, now, required=required)
+        card = present(db.session, employee, plan.cards[0].item_id, now, items=items)
     except StudyError as error:
         return _error(error)
-    return _render_card(card, plan, answered_today(db.session, current_user, now))
+    return _render_card(card, plan, counts.answered)
 
 
-def _answer_from_form(item: Item) -> dict:
+def _answer_from_form(item: ItemView) -> dict:
     form = request.form
     if item.type in ("single", "multi"):
         picked = sorted({int(v) for v in form.getlist("choice") if v.isdigit()})
@@ -128,7 +131,7 @@ def answer():
     return _feedback(review, latest_id=review.id if review.server_time == now else None, item=item)
 
 
-def _feedback(review: ReviewLog, latest_id: int | None = None, item: Item | None = None):
+def _feedback(review: ReviewLog, latest_id: int | None = None, item: ItemView | None = None):
     if item is None or item.id != review.item_id:
         item = load_item(db.session, review.item_id)
     latest = latest_id or db.session.scalar(
@@ -141,7 +144,6 @@ def _feedback(review: ReviewLog, latest_id: int | None = None, item: Item | None
         "study/feedback.html",
         review=review,
         item=item,
-        button=ButtonForm(),
         can_undo=latest == review.id and review.undone_at is None,
         can_retry=review.kind == "review" and review.correct is False and latest == review.id,
         can_overrule=review.proposed_rating is not None

@@ -328,3 +328,42 @@ def test_progress_counts_streak_and_sections(hire):
     assert progress.per_day[-1][1] == 1 and len(progress.per_day) == 14
     [section] = progress.sections
     assert section.title == "基础" and section.learned == 1 and 0 < section.recall < 1
+
+
+def test_today_counts_answers_and_new_items_once(hire):
+    later = T0 + timedelta(minutes=10)
+    assert service.today_counts(db.session, hire, later) == service.TodayCounts(0, 0)
+    answer(hire, "ring", {"verdict": False})
+    retry_ticket = ticket_for(hire, "ring", T0 + timedelta(seconds=10), retry=True)
+    service.submit_answer(
+        db.session, hire, retry_ticket, {"verdict": True}, "retry", T0 + timedelta(seconds=20)
+    )
+    answer(hire, "ring", {"verdict": True}, now=T0 + timedelta(minutes=1))
+    answer(hire, "paid", {"choices": [1]}, now=T0 + timedelta(minutes=2))
+    # Three answers (the retry is not one), two new items ("ring" counts once).
+    assert service.today_counts(db.session, hire, later) == service.TodayCounts(3, 2)
+    service.undo_last(db.session, hire, later)  # "paid" is new again
+    assert service.today_counts(db.session, hire, later) == service.TodayCounts(2, 1)
+    # The next study day starts from nothing; a review of "ring" is no new item.
+    tomorrow = T0 + timedelta(days=1)
+    answer(hire, "ring", {"verdict": True}, now=tomorrow)
+    assert service.today_counts(db.session, hire, tomorrow) == service.TodayCounts(1, 0)
+
+
+def test_present_with_the_role_items_read_once_matches_present_alone(hire):
+    answer(hire, "three", {"self_rating": "good"})
+    later = T0 + timedelta(days=5)
+    items = service.role_items(db.session, hire)
+    assert list(items.required) == [
+        item(k).id for k in ("three", "paid", "weekly", "ring", "ring-cloze", "fire")
+    ]
+    alone = service.present(db.session, hire, item("three").id, later)
+    shared = service.present(db.session, hire, item("three").id, later, items=items)
+    assert (alone.ticket.revision, alone.is_new, alone.intervals) == (
+        shared.ticket.revision,
+        shared.is_new,
+        shared.intervals,
+    )
+    assert shared.ticket.revision == 1 and not shared.is_new
+    with pytest.raises(StudyError):
+        service.present(db.session, hire, item("telecom-only").id, later, items=items)
