@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import html
 import http.client
+import math
 import os
 import random
 import re
@@ -57,7 +58,17 @@ BENCH = Path(__file__).resolve().parent
 HOST = "127.0.0.1"
 PASSWORD = "bench-password-9"
 JOB_ROLE = "客服前台"
-SPARES_PER_LEVEL = 8  # accounts a level's employees switch to when they finish every card
+# Spare accounts a level's employees switch to when they finish every card: enough for
+# the fastest study loop this machine could serve (2 cores: at most about 400 answers/s)
+# to answer every card of the role's 169 (at least 150) without running out.
+MAX_ANSWERS_PER_SECOND = 400
+MIN_CARDS_PER_ACCOUNT = 150
+
+
+def spares_for(seconds: float) -> int:
+    return max(8, math.ceil(seconds * MAX_ANSWERS_PER_SECOND / MIN_CARDS_PER_ACCOUNT))
+
+
 MAX_REQUESTS_PER_CLIENT = 200_000  # a bound besides the deadline
 MAX_ERRORS_PER_CLIENT = 50
 TIMEOUT = 30.0
@@ -594,7 +605,8 @@ def main() -> None:
     targets = args.targets.split(",")
     warm_users = 8
 
-    accounts = warm_users + SPARES_PER_LEVEL + sum(c + SPARES_PER_LEVEL for c in levels)
+    spares, warm_spares = spares_for(args.duration), spares_for(args.warmup)
+    accounts = warm_users + warm_spares + sum(c + spares for c in levels)
     folder = Path(tempfile.mkdtemp(prefix="quizapp-bench-"))
     server = None
     try:
@@ -608,7 +620,7 @@ def main() -> None:
         one_write = f"/bench/one-write?employees={accounts}"
 
         # Warm-up: every worker renders each page and loads jieba before anything counts.
-        take = warm_users + SPARES_PER_LEVEL
+        take = warm_users + warm_spares
         bench_study(port, numbers[:take], warm_users, args.warmup, args.seed)
         bench_get(port, one_write, "one-write", warm_users, 1.0)
         numbers = numbers[take:]
@@ -616,7 +628,7 @@ def main() -> None:
 
         results = []
         for concurrency in levels:
-            take = concurrency + SPARES_PER_LEVEL
+            take = concurrency + spares
             mine, numbers = numbers[:take], numbers[take:]
             for target in targets:
                 if target == "bare":

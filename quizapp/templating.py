@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask
-from flask_babel import format_date, format_datetime, format_number, format_percent, get_locale
+from flask import Flask, g
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_number,
+    format_percent,
+    get_locale,
+    get_translations,
+)
 
 from .bank.render import render_cloze, render_cloze_inputs, render_markdown
 from .bank.syntax import TYPE_LABELS
@@ -13,7 +20,27 @@ from .i18n import N_
 _TYPE_NAMES = (N_("问答"), N_("单选"), N_("多选"), N_("判断"), N_("填空"))
 
 
+def _translations():
+    # Flask-Babel looks up the locale and its catalogue again on every call, and a page
+    # calls _() dozens of times: the request keeps the catalogue it found first.
+    translations = g.get("_page_translations")
+    if translations is None:
+        translations = g._page_translations = get_translations()
+    return translations
+
+
+def _gettext(message: str) -> str:
+    return _translations().ugettext(message)
+
+
+def _ngettext(singular: str, plural: str, number: int) -> str:
+    return _translations().ungettext(singular, plural, number)
+
+
 def init_app(app: Flask) -> None:
+    # Replaces the callables Flask-Babel installed; Jinja's "newstyle" wrappers still fill
+    # in %(name)s placeholders and escape the result.
+    app.jinja_env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["cloze"] = render_cloze
     app.jinja_env.filters["cloze_inputs"] = render_cloze_inputs

@@ -159,8 +159,10 @@ _ROLE_ITEMS = (
 def role_items(session: Session, employee: Employee) -> RoleItems:
     if employee.job_role_id is None:
         return RoleItems({}, {}, {})
-    rows = session.connection().execute(
-        _ROLE_ITEMS, {"employee_id": employee.id, "job_role_id": employee.job_role_id}
+    rows = (
+        session.connection()
+        .execute(_ROLE_ITEMS, {"employee_id": employee.id, "job_role_id": employee.job_role_id})
+        .all()
     )
     required: dict[int, bool] = {}
     states: dict[int, srs.MemoryState] = {}
