@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+from datetime import date, datetime
 
 import openpyxl
 import pytest
@@ -119,6 +120,39 @@ def test_bulk_import_xlsx(client, hr):
     book.save(buffer)
     page = upload(client, buffer.getvalue(), "roster.xlsx").get_data(as_text=True)
     assert "预览：1 人，没有错误" in page
+
+
+def test_bulk_import_sets_go_live_dates(client, hr):
+    login(client, "H1")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["工号", "姓名", "岗位", "入职日期", "上岗日期"])
+    sheet.append(["G001", "上岗一", "客服前台", "2026-11-02", datetime(2026, 11, 16)])
+    sheet.append(["G002", "上岗二", "客服前台", "2026-11-02", None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    page = upload(client, buffer.getvalue(), "roster.xlsx").get_data(as_text=True)
+    assert "预览：2 人，没有错误" in page and "上岗日期" in page
+    payload = re.search(r'name="payload" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token(client, "/people/import")
+    client.post("/people/import/confirm", data={"csrf_token": token, "payload": payload})
+    dates = dict(
+        db.session.execute(
+            select(Employee.employee_no, Employee.go_live_date).where(
+                Employee.employee_no.in_(["G001", "G002"])
+            )
+        ).all()
+    )
+    assert dates == {"G001": date(2026, 11, 16), "G002": None}
+
+
+def test_a_go_live_date_before_the_hire_date_is_refused(client, hr):
+    login(client, "H1")
+    before = people_count()
+    body = "工号,姓名,岗位,入职日期,上岗日期\nG003,早上岗,客服前台,2026-11-20,2026-11-10\n"
+    page = upload(client, body.encode(), "roster.csv").get_data(as_text=True)
+    assert "第 2 行「上岗日期」：上岗日期 2026-11-10 早于入职日期 2026-11-20" in page
+    assert people_count() == before
 
 
 BAD_ROWS = [
@@ -430,15 +464,32 @@ def test_admin_sets_a_job_roles_study_settings(client):
     token = csrf_token(client, f"/admin/job-roles/{role.id}/settings")
     bad = client.post(
         f"/admin/job-roles/{role.id}/settings",
-        data={"csrf_token": token, "desired_retention": "1.5", "daily_new_cap": "20", "session_minutes": "10", "day_boundary_hour": "4"},
+        data={
+            "csrf_token": token,
+            "desired_retention": "1.5",
+            "daily_new_cap": "20",
+            "session_minutes": "10",
+            "day_boundary_hour": "4",
+        },
     )
     assert "请输入 0.70 到 0.99 之间的数" in bad.get_data(as_text=True)
     client.post(
         f"/admin/job-roles/{role.id}/settings",
-        data={"csrf_token": token, "desired_retention": "0.95", "daily_new_cap": "10", "session_minutes": "8", "day_boundary_hour": "5"},
+        data={
+            "csrf_token": token,
+            "desired_retention": "0.95",
+            "daily_new_cap": "10",
+            "session_minutes": "8",
+            "day_boundary_hour": "5",
+        },
     )
     db.session.refresh(role)
-    assert (role.desired_retention, role.daily_new_cap, role.session_minutes, role.day_boundary_hour) == (0.95, 10, 8, 5)
+    assert (
+        role.desired_retention,
+        role.daily_new_cap,
+        role.session_minutes,
+        role.day_boundary_hour,
+    ) == (0.95, 10, 8, 5)
     from quizapp.study.service import role_settings
 
     assert role_settings(role).desired_retention == 0.95

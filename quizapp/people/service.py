@@ -101,7 +101,9 @@ def create_person(
     if new.trainer_no:
         trainer = find_by_employee_no(session, new.trainer_no)
         if trainer is None:
-            raise PersonError("trainer", N_("没有工号为 %(number)s 的培训师"), number=new.trainer_no)
+            raise PersonError(
+                "trainer", N_("没有工号为 %(number)s 的培训师"), number=new.trainer_no
+            )
     person = Employee(
         employee_no=number,
         name=new.name.strip(),

@@ -28,6 +28,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("job_role", "岗位", ("岗位", "job_role"), True),
     FieldSpec("site", "项目/门店", ("项目", "门店", "项目/门店", "site")),
     FieldSpec("hire_date", "入职日期", ("入职日期", "hire_date")),
+    # The day the hire starts facing customers: study plans aim their recall at it.
+    FieldSpec("go_live_date", "上岗日期", ("上岗日期", "上岗时间", "go_live_date", "go_live")),
     FieldSpec("trainer", "带教", ("带教", "培训师", "带教工号", "trainer")),
     FieldSpec("roles", "权限", ("权限", "roles")),
 )

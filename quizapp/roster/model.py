@@ -104,6 +104,7 @@ class Hire:
     email: str | None = None
     site: str | None = None
     hire_date: dt.date | None = None
+    go_live_date: dt.date | None = None
     trainer: str | None = None
     roles: tuple[str, ...] = ("employee",)
     row: int = field(default=0, compare=False)

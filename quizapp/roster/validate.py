@@ -46,6 +46,7 @@ MAX_LENGTH: dict[str, int] = {
     "site": 100,
     "roles": 64,
     "hire_date": 32,
+    "go_live_date": 32,
 }
 _FIELD_ORDER = {spec.key: index for index, spec in enumerate(FIELDS)}
 EARLIEST_HIRE_YEAR = 1950
@@ -147,8 +148,9 @@ def _employee_nos(values: Iterable[str]) -> set[str]:
     return result
 
 
-def parse_hire_date(value: CellValue) -> dt.date | None:
-    """An Excel date cell, or text 2026-11-23, 2026/11/23, 2026.11.23, 2026年11月23日."""
+def parse_hire_date(value: CellValue, key: str = "hire_date") -> dt.date | None:
+    """An Excel date cell, or text 2026-11-23, 2026/11/23, 2026.11.23, 2026年11月23日
+    (the hire date, or with ``key`` another date column)."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -166,7 +168,7 @@ def parse_hire_date(value: CellValue) -> dt.date | None:
         text = _text(value)
         if text is None:
             return None
-        text = _checked("hire_date", text)
+        text = _checked(key, text)
         plain = unicodedata.normalize("NFKC", text)
         match = _DATE_SEPARATED.fullmatch(plain)
         parts = (match.group(1), match.group(3), match.group(4)) if match else None
@@ -223,8 +225,8 @@ class _RowParser:
         self.trainers = _employee_nos(known_trainers)
 
     def parse(self, key: str, value: CellValue) -> object:
-        if key == "hire_date":
-            return parse_hire_date(value)
+        if key in ("hire_date", "go_live_date"):
+            return parse_hire_date(value, key)
         text = _text(value)
         if key == "employee_no":
             if text is None:
@@ -313,6 +315,16 @@ def validate_roster(
             except _Problem as problem:
                 values[spec.key] = None
                 issues.append(issue(raw.row, spec.key, problem.code, problem.message))
+        hired, live = values["hire_date"], values["go_live_date"]
+        if isinstance(hired, dt.date) and isinstance(live, dt.date) and live < hired:
+            issues.append(
+                issue(
+                    raw.row,
+                    "go_live_date",
+                    "go_live_before_hire",
+                    f"上岗日期 {live.isoformat()} 早于入职日期 {hired.isoformat()}",
+                )
+            )
         number = values["employee_no"]
         if isinstance(number, str):
             rows_by_number[number].append(raw.row)
@@ -351,6 +363,7 @@ def validate_roster(
                 email=values["email"],
                 site=values["site"],
                 hire_date=values["hire_date"],
+                go_live_date=values["go_live_date"],
                 trainer=values["trainer"],
                 roles=values["roles"] or ("employee",),
                 row=raw.row,

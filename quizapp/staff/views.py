@@ -248,7 +248,10 @@ def confirm_import():
         )
     except PersonError as exc:
         db.session.rollback()
-        flash(_("没有导入任何人：%(message)s。请重新上传文件预览。", message=translate_error(exc)), "error")
+        flash(
+            _("没有导入任何人：%(message)s。请重新上传文件预览。", message=translate_error(exc)),
+            "error",
+        )
         return redirect(url_for("people.import_roster"))
     db.session.commit()
     return render_template("people/imported.html", credentials=credentials, handout=ButtonForm())
@@ -287,6 +290,7 @@ def export(fmt: str):
         _("岗位"),
         _("项目"),
         _("入职日期"),
+        _("上岗日期"),
         _("培训师"),
         _("权限"),
         _("状态"),
@@ -300,6 +304,7 @@ def export(fmt: str):
             p.job_role.name if p.job_role else "",
             p.site.name if p.site else "",
             p.hire_date.isoformat() if p.hire_date else "",
+            p.go_live_date.isoformat() if p.go_live_date else "",
             p.trainer.employee_no if p.trainer else "",
             "、".join(sorted(p.roles)),
             p.status,

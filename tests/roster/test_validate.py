@@ -271,3 +271,21 @@ def test_naughty_names_mostly_survive(blns):
     stored = [r for r in preview.rows if r.ok]
     assert len(stored) > len(rows) * 0.8
     assert all(r.hire.name == r.raw["name"].strip() for r in stored)
+
+
+def test_go_live_dates_are_read_and_checked_against_the_hire_date():
+    header = ["工号", "姓名", "岗位", "入职日期", "上岗日期"]
+    rows = [
+        ["A1", "张三", "客服前台", "2026-11-02", "2026年11月16日"],
+        ["A2", "李四", "客服前台", "2026-11-02", ""],
+        ["A3", "王五", "客服前台", "2026-11-20", "2026-11-10"],
+        ["A4", "赵六", "客服前台", "", "下个月"],
+    ]
+    preview = validate(read_csv(csv_bytes(rows, header=header)))
+    assert found(preview) == {
+        (4, "go_live_date", "go_live_before_hire"),
+        (5, "go_live_date", "bad_date"),
+    }
+    by_row = {row.row: row for row in preview.rows}
+    assert by_row[2].hire.go_live_date == dt.date(2026, 11, 16)
+    assert by_row[3].hire.go_live_date is None
