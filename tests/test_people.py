@@ -146,6 +146,18 @@ def test_bulk_import_sets_go_live_dates(client, hr):
     assert dates == {"G001": date(2026, 11, 16), "G002": None}
 
 
+def test_bulk_import_assigns_a_trainer_hired_in_the_same_file(client, hr):
+    login(client, "H1")
+    body = "工号,姓名,岗位,带教,权限\nS001,新员工,客服前台,S900,\nS900,新带教,客服前台,,带教\n"
+    page = upload(client, body.encode(), "roster.csv").get_data(as_text=True)
+    assert "预览：2 人，没有错误" in page
+    payload = re.search(r'name="payload" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token(client, "/people/import")
+    client.post("/people/import/confirm", data={"csrf_token": token, "payload": payload})
+    hire = db.session.scalar(select(Employee).where(Employee.employee_no == "S001"))
+    assert hire.trainer.employee_no == "S900" and hire.trainer.has_role("trainer")
+
+
 def test_a_go_live_date_before_the_hire_date_is_refused(client, hr):
     login(client, "H1")
     before = people_count()

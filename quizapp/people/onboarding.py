@@ -12,10 +12,12 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..i18n import N_
 from ..models import AccessRole, Employee, JobRole
+from ..models.people import ACTIVE
 from ..roster import Credential, Hire, RosterPreview, read_roster, validate_roster
 from . import audit
-from .service import NewPerson, create_person
+from .service import NewPerson, PersonError, create_person, find_by_employee_no
 
 
 def preview_roster(session: Session, data: bytes, filename: str) -> RosterPreview:
@@ -39,8 +41,11 @@ def create_hires(
     session: Session, hires: list[Hire], actor: Employee | None, now: datetime, filename: str = ""
 ) -> list[Credential]:
     """Create every hire's account with a one-time password. Raises PersonError (and the
-    caller rolls back) if anything changed since the preview."""
+    caller rolls back) if anything changed since the preview.
+
+    Trainers are assigned once everyone exists: a trainer may be hired in the same file."""
     credentials = []
+    people = []
     for hire in hires:
         person, secret = create_person(
             session,
@@ -54,7 +59,6 @@ def create_hires(
                 email=hire.email or "",
                 hire_date=hire.hire_date,
                 go_live_date=hire.go_live_date,
-                trainer_no=hire.trainer,
             ),
             actor,
             now,
@@ -63,6 +67,10 @@ def create_hires(
         )
         session.flush()  # the next row's duplicate check must see this one
         credentials.append(Credential(person.employee_no, person.name, secret))
+        people.append(person)
+    for hire, person in zip(hires, people, strict=True):
+        if hire.trainer:
+            person.trainer = _trainer(session, hire.trainer)
     audit.record(
         session,
         "bulk_import",
@@ -72,6 +80,13 @@ def create_hires(
         now=now,
     )
     return credentials
+
+
+def _trainer(session: Session, number: str) -> Employee:
+    trainer = find_by_employee_no(session, number)
+    if trainer is None or trainer.status != ACTIVE or not trainer.has_role("trainer"):
+        raise PersonError("trainer", N_("没有工号为 %(number)s 的培训师"), number=number)
+    return trainer
 
 
 def hires_to_json(hires: list[Hire]) -> list[dict]:

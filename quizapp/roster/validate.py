@@ -278,6 +278,20 @@ class _RowParser:
             raise _Problem(code, str(exc)) from None
 
 
+def _trainers_in(rows: list[RawRow], parser: _RowParser) -> set[str]:
+    """Employee numbers of the rows that hire a trainer: others in the file may name them."""
+    found = set()
+    for raw in rows:
+        try:
+            number = parser.parse("employee_no", raw.values.get("employee_no"))
+            roles = parser.parse("roles", raw.values.get("roles")) or ()
+        except _Problem:
+            continue  # the row's own problems are reported when it is checked
+        if "trainer" in roles:
+            found.add(number)
+    return found
+
+
 def validate_roster(
     rows: RosterTable | Iterable[RawRow],
     known_job_roles: set[str],
@@ -289,7 +303,7 @@ def validate_roster(
 
     ``existing_employee_nos`` and ``known_trainers`` are employee numbers (normalised here
     again, so raw values are fine). ``known_sites=None`` accepts any site text. A trainer
-    must already exist: a trainer hired in the same file is assigned after import.
+    must already exist or be hired in the same file with the trainer access role.
     """
     labels = {spec.key: spec.label for spec in FIELDS}
     if isinstance(rows, RosterTable):
@@ -299,6 +313,7 @@ def validate_roster(
     if not rows:
         return RosterPreview((), ("文件里没有数据行，请至少填写一名员工 (no data rows)",))
     parser = _RowParser(known_job_roles, known_sites, known_trainers)
+    parser.trainers |= _trainers_in(rows, parser)
     existing = _employee_nos(existing_employee_nos)
 
     def issue(row: int, key: str, code: str, message: str) -> RosterIssue:
@@ -315,6 +330,8 @@ def validate_roster(
             except _Problem as problem:
                 values[spec.key] = None
                 issues.append(issue(raw.row, spec.key, problem.code, problem.message))
+        if values["trainer"] is not None and values["trainer"] == values["employee_no"]:
+            issues.append(issue(raw.row, "trainer", "own_trainer", "带教不能是员工本人"))
         hired, live = values["hire_date"], values["go_live_date"]
         if isinstance(hired, dt.date) and isinstance(live, dt.date) and live < hired:
             issues.append(

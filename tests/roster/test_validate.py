@@ -289,3 +289,16 @@ def test_go_live_dates_are_read_and_checked_against_the_hire_date():
     by_row = {row.row: row for row in preview.rows}
     assert by_row[2].hire.go_live_date == dt.date(2026, 11, 16)
     assert by_row[3].hire.go_live_date is None
+
+
+def test_a_trainer_hired_in_the_same_file_can_be_named():
+    rows = [
+        good_row("A1", trainer="t900"),  # hired two rows below, as a trainer
+        good_row("A2", trainer="A3"),  # A3 is hired, but not as a trainer
+        good_row("A3", trainer=""),
+        good_row("T900", roles="带教", trainer=""),
+        good_row("T901", roles="带教", trainer="T901"),  # nobody trains themselves
+    ]
+    preview = validate(read_csv(csv_bytes(rows)))
+    assert found(preview) == {(3, "trainer", "unknown_trainer"), (6, "trainer", "own_trainer")}
+    assert preview.rows[0].values["trainer"] == "T900"
