@@ -13,3 +13,15 @@ def translate_error(error) -> str:
     from flask_babel import gettext
 
     return gettext(error.template, **error.params)
+
+
+def translate_issue(issue) -> str:
+    """A roster issue (quizapp.roster.RosterIssue) in the current language, with its row
+    and column."""
+    from flask_babel import gettext
+
+    problem = gettext(issue.template, **issue.params) if issue.template else issue.message
+    column = gettext(issue.column) if issue.column else issue.column
+    return gettext(
+        "第 %(row)s 行「%(column)s」：%(problem)s", row=issue.row, column=column, problem=problem
+    )

@@ -14,7 +14,7 @@ from flask_babel import (
 
 from .bank.render import render_cloze, render_cloze_inputs, render_markdown
 from .bank.syntax import TYPE_LABELS
-from .i18n import N_
+from .i18n import N_, translate_issue
 
 # The item-type names, for the translation catalogue (the bank format keeps them in Chinese).
 _TYPE_NAMES = (N_("问答"), N_("单选"), N_("多选"), N_("判断"), N_("填空"))
@@ -51,4 +51,5 @@ def init_app(app: Flask) -> None:
         format_datetime=format_datetime,
         format_number=format_number,
         format_percent=format_percent,
+        roster_issue=translate_issue,
     )

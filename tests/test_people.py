@@ -4,6 +4,7 @@ and the `quizapp user` and `quizapp demo` commands."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -165,6 +166,19 @@ def test_a_go_live_date_before_the_hire_date_is_refused(client, hr):
     page = upload(client, body.encode(), "roster.csv").get_data(as_text=True)
     assert "第 2 行「上岗日期」：上岗日期 2026-11-10 早于入职日期 2026-11-20" in page
     assert people_count() == before
+
+
+def test_roster_problems_are_shown_in_the_persons_language(client, hr):
+    hr.locale = "en"
+    db.session.commit()
+    login(client, "H1")
+    body = "工号,姓名,岗位,入职日期,上岗日期\nE 01,甲,客服前台,2026-02-30,\nE02,乙,保洁主管,,\n"
+    page = html.unescape(upload(client, body.encode(), "roster.csv").get_data(as_text=True))
+    assert "Row 2, column “Employee number”: The employee number “E 01” must not contain" in page
+    assert "Row 2, column “Hire date”: “2026-02-30” is not a real date" in page
+    assert "Row 3, column “Job role”: There is no job role “保洁主管”" in page
+    assert "不是真实存在的日期" not in page
+    assert "<th>Hire date</th>" in page  # the preview's column headings too
 
 
 BAD_ROWS = [

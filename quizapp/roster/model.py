@@ -90,7 +90,10 @@ class RosterIssue:
     field: str
     column: str
     code: str
-    message: str
+    message: str  # in Chinese, with the row and column
+    # The problem alone, for translation: a catalogue template (Chinese) and its values.
+    template: str = ""
+    params: Mapping[str, object] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)

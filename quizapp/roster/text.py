@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..i18n import N_
+
 EMPLOYEE_NO_MAX = 32
 
 # Bidirectional embeddings, overrides and isolates: they reorder what HR sees on screen.
@@ -65,30 +67,49 @@ def describe_character(ch: str) -> str:
     return f"U+{ord(ch):04X}" + (f" {name}" if name else "")
 
 
+class EmployeeNoError(ValueError):
+    """An unusable employee number. ``template`` (Chinese, in the translation catalogue)
+    and ``params`` let each page show it in its own language; str() is the Chinese text."""
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template = template
+        self.params = params
+        super().__init__(template % params if params else template)
+
+
 def normalise_employee_no(text: str) -> str:
     """The canonical employee number (工号): NFKC, surrounding whitespace removed, upper case.
 
-    Raises ValueError (message in Chinese) for an empty number, internal whitespace,
-    control or invisible characters, or more than 32 characters.
+    Raises EmployeeNoError, a ValueError, for an empty number, internal whitespace, control
+    or invisible characters, or more than 32 characters.
     """
     if not isinstance(text, str):
-        raise ValueError(f"工号必须是文字，收到的是 {type(text).__name__}")
+        raise EmployeeNoError(N_("工号必须是文字，收到的是 %(kind)s"), kind=type(text).__name__)
     value = unicodedata.normalize("NFKC", text).upper()
     # Upper-casing can leave a decomposed form (ǰ -> J + U+030C): normalise again, so the
     # result is stable when normalised twice.
     value = unicodedata.normalize("NFKC", value).strip()
     if not value:
-        raise ValueError("工号不能为空 (employee number is empty)")
+        raise EmployeeNoError(N_("工号不能为空 (employee number is empty)"))
     for ch in value:
         category = unicodedata.category(ch)
         if ch.isspace() or category in ("Zs", "Zl", "Zp"):
-            raise ValueError(f"工号 {show(text)} 中间不能有空格或换行 (no whitespace inside)")
+            raise EmployeeNoError(
+                N_("工号 %(value)s 中间不能有空格或换行 (no whitespace inside)"), value=show(text)
+            )
         if category in ("Cc", "Cf", "Cs", "Co", "Cn"):
-            raise ValueError(
-                f"工号 {show(text)} 含有不可见或控制字符 {describe_character(ch)}，请重新输入"
+            raise EmployeeNoError(
+                N_("工号 %(value)s 含有不可见或控制字符 %(character)s，请重新输入"),
+                value=show(text),
+                character=describe_character(ch),
             )
     if len(value) > EMPLOYEE_NO_MAX:
-        raise ValueError(f"工号 {show(text)} 太长：{len(value)} 个字符，最多 {EMPLOYEE_NO_MAX} 个")
+        raise EmployeeNoError(
+            N_("工号 %(value)s 太长：%(length)s 个字符，最多 %(limit)s 个"),
+            value=show(text),
+            length=len(value),
+            limit=EMPLOYEE_NO_MAX,
+        )
     return value
 
 

@@ -21,9 +21,17 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
+from ..i18n import N_
 from .columns import FIELD_BY_KEY, FIELDS
 from .model import CellValue, Hire, PreviewRow, RawRow, RosterIssue, RosterPreview, RosterTable
-from .text import bad_character, clean_text, describe_character, normalise_employee_no, show
+from .text import (
+    EmployeeNoError,
+    bad_character,
+    clean_text,
+    describe_character,
+    normalise_employee_no,
+    show,
+)
 
 ACCESS_ROLES: tuple[str, ...] = ("employee", "trainer", "hr", "admin")
 _ROLE_ALIASES = {
@@ -65,12 +73,15 @@ _ROLE_SPLIT = re.compile(r"[\s,，、;；/|]+")
 
 
 class _Problem(Exception):
-    """A cell-level problem found while parsing one value."""
+    """A cell-level problem found while parsing one value: a template from the translation
+    catalogue (Chinese) and its parameters, so each page can show it in its language."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
+    def __init__(self, code: str, template: str, **params: object):
         self.code = code
-        self.message = message
+        self.template = template
+        self.params = params
+        self.message = template % params if params else template
+        super().__init__(self.message)
 
 
 def display(value: CellValue) -> str:
@@ -91,9 +102,9 @@ def _text(value: CellValue) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise _Problem("not_text", f"是逻辑值 {value}，应填写文字")
+        raise _Problem("not_text", N_("是逻辑值 %(value)s，应填写文字"), value=value)
     if isinstance(value, dt.datetime | dt.date | dt.time | dt.timedelta):
-        raise _Problem("not_text", f"是日期或时间 {display(value)}，应填写文字")
+        raise _Problem("not_text", N_("是日期或时间 %(value)s，应填写文字"), value=display(value))
     if isinstance(value, int | float):
         value = display(value)
     text = clean_text(value)
@@ -105,11 +116,19 @@ def _checked(key: str, text: str) -> str:
     if ch is not None:
         raise _Problem(
             "control_char",
-            f"{show(text)} 含有控制字符或不可见字符 {describe_character(ch)}，请删除后重新上传",
+            N_("%(value)s 含有控制字符或不可见字符 %(character)s，请删除后重新上传"),
+            value=show(text),
+            character=describe_character(ch),
         )
     limit = MAX_LENGTH.get(key)
     if limit is not None and len(text) > limit:
-        raise _Problem("too_long", f"{show(text)} 太长：{len(text)} 个字符，最多 {limit} 个")
+        raise _Problem(
+            "too_long",
+            N_("%(value)s 太长：%(length)s 个字符，最多 %(limit)s 个"),
+            value=show(text),
+            length=len(text),
+            limit=limit,
+        )
     return text
 
 
@@ -155,14 +174,17 @@ def parse_hire_date(value: CellValue, key: str = "hire_date") -> dt.date | None:
         return None
     if isinstance(value, dt.datetime):
         if value.time() != dt.time():
-            raise _Problem("bad_date", f"{show(display(value))} 带有时间，请只填写日期")
+            raise _Problem(
+                "bad_date", N_("%(value)s 带有时间，请只填写日期"), value=show(display(value))
+            )
         value = value.date()
     if isinstance(value, dt.date):
         parsed = value
     elif isinstance(value, bool | int | float | dt.time | dt.timedelta):
         raise _Problem(
             "bad_date",
-            f"{show(display(value))} 不是日期；请把单元格设为日期格式，或写成 2026-11-23",
+            N_("%(value)s 不是日期；请把单元格设为日期格式，或写成 2026-11-23"),
+            value=show(display(value)),
         )
     else:
         text = _text(value)
@@ -177,16 +199,22 @@ def parse_hire_date(value: CellValue, key: str = "hire_date") -> dt.date | None:
         if parts is None:
             raise _Problem(
                 "bad_date",
-                f"{show(text)} 不是可识别的日期，请写成 2026-11-23、2026/11/23 或 2026年11月23日",
+                N_("%(value)s 不是可识别的日期，请写成 2026-11-23、2026/11/23 或 2026年11月23日"),
+                value=show(text),
             )
         try:
             parsed = dt.date(*map(int, parts))
         except ValueError:
-            raise _Problem("bad_date", f"{show(text)} 不是真实存在的日期") from None
+            raise _Problem(
+                "bad_date", N_("%(value)s 不是真实存在的日期"), value=show(text)
+            ) from None
     if not EARLIEST_HIRE_YEAR <= parsed.year <= LATEST_HIRE_YEAR:
         raise _Problem(
             "bad_date",
-            f"{show(display(value))} 的年份不合理（应在 {EARLIEST_HIRE_YEAR}–{LATEST_HIRE_YEAR} 之间）",
+            N_("%(value)s 的年份不合理（应在 %(earliest)s–%(latest)s 之间）"),
+            value=show(display(value)),
+            earliest=EARLIEST_HIRE_YEAR,
+            latest=LATEST_HIRE_YEAR,
         )
     return parsed
 
@@ -197,7 +225,9 @@ def parse_phone(text: str) -> str:
     match = _PHONE.fullmatch(compact) if compact.isascii() else None
     if match is None:
         raise _Problem(
-            "bad_phone", f"{show(text)} 不是有效的手机号（11 位数字，以 1 开头，如 13800138000）"
+            "bad_phone",
+            N_("%(value)s 不是有效的手机号（11 位数字，以 1 开头，如 13800138000）"),
+            value=show(text),
         )
     return match.group(1)
 
@@ -212,7 +242,10 @@ def parse_roles(text: str) -> tuple[str, ...]:
         if role is None:
             raise _Problem(
                 "unknown_role",
-                f"权限 {show(part)} 无法识别，可填：员工/employee、带教/trainer、人事/hr、管理员/admin",
+                N_(
+                    "权限 %(value)s 无法识别，可填：员工/employee、带教/trainer、人事/hr、管理员/admin"
+                ),
+                value=show(part),
             )
         found.add(role)
     return tuple(role for role in ACCESS_ROLES if role in found) or ("employee",)
@@ -230,17 +263,19 @@ class _RowParser:
         text = _text(value)
         if key == "employee_no":
             if text is None:
-                raise _Problem("missing", "工号不能为空")
+                raise _Problem("missing", N_("工号不能为空"))
             return self._employee_no(value if isinstance(value, str) else text, "invalid")
         if text is None:
             if FIELD_BY_KEY[key].required:
-                raise _Problem("missing", f"{FIELD_BY_KEY[key].label}不能为空")
+                raise _Problem("missing", N_("%(column)s不能为空"), column=FIELD_BY_KEY[key].label)
             return None
         if key == "trainer":
             number = self._employee_no(text, "invalid_trainer")
             if number not in self.trainers:
                 raise _Problem(
-                    "unknown_trainer", f"带教工号 {show(number)} 不是系统中的带教/培训师"
+                    "unknown_trainer",
+                    N_("带教工号 %(value)s 不是系统中的带教/培训师"),
+                    value=show(number),
                 )
             return number
         text = _checked(key, text)
@@ -248,14 +283,16 @@ class _RowParser:
             return parse_phone(text)
         if key == "email":
             if not _EMAIL.fullmatch(text):
-                raise _Problem("bad_email", f"{show(text)} 不是有效的邮箱地址")
+                raise _Problem("bad_email", N_("%(value)s 不是有效的邮箱地址"), value=show(text))
             return text
         if key == "job_role":
             found = self.job_roles.find(text)
             if found is None:
                 raise _Problem(
                     "unknown_job_role",
-                    f"岗位 {show(text)} 在系统中不存在；现有岗位：{self.job_roles.sample()}",
+                    N_("岗位 %(value)s 在系统中不存在；现有岗位：%(known)s"),
+                    value=show(text),
+                    known=self.job_roles.sample(),
                 )
             return found
         if key == "site" and self.sites is not None:
@@ -263,7 +300,9 @@ class _RowParser:
             if found is None:
                 raise _Problem(
                     "unknown_site",
-                    f"项目/门店 {show(text)} 在系统中不存在；现有：{self.sites.sample()}",
+                    N_("项目/门店 %(value)s 在系统中不存在；现有：%(known)s"),
+                    value=show(text),
+                    known=self.sites.sample(),
                 )
             return found
         if key == "roles":
@@ -274,8 +313,8 @@ class _RowParser:
     def _employee_no(text: str, code: str) -> str:
         try:
             return normalise_employee_no(text)
-        except ValueError as exc:
-            raise _Problem(code, str(exc)) from None
+        except EmployeeNoError as exc:
+            raise _Problem(code, exc.template, **exc.params) from None
 
 
 def _trainers_in(rows: list[RawRow], parser: _RowParser) -> set[str]:
@@ -316,8 +355,17 @@ def validate_roster(
     parser.trainers |= _trainers_in(rows, parser)
     existing = _employee_nos(existing_employee_nos)
 
-    def issue(row: int, key: str, code: str, message: str) -> RosterIssue:
-        return RosterIssue(row, key, labels[key], code, f"第 {row} 行「{labels[key]}」：{message}")
+    def issue(row: int, key: str, code: str, template: str, **params: object) -> RosterIssue:
+        message = template % params if params else template
+        return RosterIssue(
+            row,
+            key,
+            labels[key],
+            code,
+            f"第 {row} 行「{labels[key]}」：{message}",
+            template,
+            params,
+        )
 
     parsed: list[tuple[RawRow, dict[str, object], list[RosterIssue]]] = []
     rows_by_number: dict[str, list[int]] = defaultdict(list)
@@ -329,9 +377,11 @@ def validate_roster(
                 values[spec.key] = parser.parse(spec.key, raw.values.get(spec.key))
             except _Problem as problem:
                 values[spec.key] = None
-                issues.append(issue(raw.row, spec.key, problem.code, problem.message))
+                issues.append(
+                    issue(raw.row, spec.key, problem.code, problem.template, **problem.params)
+                )
         if values["trainer"] is not None and values["trainer"] == values["employee_no"]:
-            issues.append(issue(raw.row, "trainer", "own_trainer", "带教不能是员工本人"))
+            issues.append(issue(raw.row, "trainer", "own_trainer", N_("带教不能是员工本人")))
         hired, live = values["hire_date"], values["go_live_date"]
         if isinstance(hired, dt.date) and isinstance(live, dt.date) and live < hired:
             issues.append(
@@ -339,7 +389,9 @@ def validate_roster(
                     raw.row,
                     "go_live_date",
                     "go_live_before_hire",
-                    f"上岗日期 {live.isoformat()} 早于入职日期 {hired.isoformat()}",
+                    N_("上岗日期 %(go_live)s 早于入职日期 %(hired)s"),
+                    go_live=live.isoformat(),
+                    hired=hired.isoformat(),
                 )
             )
         number = values["employee_no"]
@@ -351,7 +403,8 @@ def validate_roster(
                         raw.row,
                         "employee_no",
                         "already_exists",
-                        f"工号 {show(number)} 已存在（系统中已有这名员工），请勿重复导入",
+                        N_("工号 %(value)s 已存在（系统中已有这名员工），请勿重复导入"),
+                        value=show(number),
                     )
                 )
         parsed.append((raw, values, issues))
@@ -361,13 +414,15 @@ def validate_roster(
         number = values["employee_no"]
         others = [r for r in rows_by_number.get(number, []) if r != raw.row] if number else []
         if others:
-            where = "、".join(f"第 {r} 行" for r in others)
+            where = "、".join(str(r) for r in others)
             issues.append(
                 issue(
                     raw.row,
                     "employee_no",
                     "duplicate_in_file",
-                    f"工号 {show(number)} 在文件中重复，与{where}是同一工号",
+                    N_("工号 %(value)s 在文件中重复，与第 %(rows)s 行是同一工号"),
+                    value=show(number),
+                    rows=where,
                 )
             )
         hire = None

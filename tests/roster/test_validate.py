@@ -141,8 +141,8 @@ def test_columns_are_named_as_in_the_file():
 def test_three_copies_point_at_each_other():
     preview = validate(read_csv(csv_bytes([good_row("A1"), good_row("a1"), good_row("Ａ1")])))
     messages = [row.issues[0].message for row in preview.rows]
-    assert "第 3 行、第 4 行" in messages[0]
-    assert "第 2 行、第 4 行" in messages[1]
+    assert "与第 3、4 行是同一工号" in messages[0]
+    assert "与第 2、4 行是同一工号" in messages[1]
 
 
 def test_repeated_import_reports_every_row_as_already_existing():
