@@ -8,6 +8,11 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "transla
     return message
 
 
+def fill(template: str, params: dict) -> str:
+    """The untranslated (Chinese) text of a template with its %(name)s values."""
+    return template % params if params else template
+
+
 def translate_error(error) -> str:
     """A service error (with `template` and `params`) in the current language."""
     from flask_babel import gettext

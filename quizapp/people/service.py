@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from ..i18n import N_
+from ..i18n import N_, fill
 from ..models import ACCESS_ROLES, Employee, JobRole, Site
 from ..models.people import ACTIVE, LEFT
 from ..roster import one_time_password
@@ -30,7 +30,7 @@ class PersonError(ValueError):
         self.field = field
         self.template = template
         self.params = params
-        self.message = template % params if params else template
+        self.message = fill(template, params)
         super().__init__(self.message)
 
 

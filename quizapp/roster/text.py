@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from ..i18n import N_
+from ..i18n import N_, fill
 
 EMPLOYEE_NO_MAX = 32
 
@@ -74,7 +74,7 @@ class EmployeeNoError(ValueError):
     def __init__(self, template: str, **params: object) -> None:
         self.template = template
         self.params = params
-        super().__init__(template % params if params else template)
+        super().__init__(fill(template, params))
 
 
 def normalise_employee_no(text: str) -> str:

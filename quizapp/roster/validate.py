@@ -21,7 +21,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
-from ..i18n import N_
+from ..i18n import N_, fill
 from .columns import FIELD_BY_KEY, FIELDS
 from .model import CellValue, Hire, PreviewRow, RawRow, RosterIssue, RosterPreview, RosterTable
 from .text import (
@@ -80,7 +80,7 @@ class _Problem(Exception):
         self.code = code
         self.template = template
         self.params = params
-        self.message = template % params if params else template
+        self.message = fill(template, params)
         super().__init__(self.message)
 
 
@@ -167,9 +167,9 @@ def _employee_nos(values: Iterable[str]) -> set[str]:
     return result
 
 
-def parse_hire_date(value: CellValue, key: str = "hire_date") -> dt.date | None:
-    """An Excel date cell, or text 2026-11-23, 2026/11/23, 2026.11.23, 2026年11月23日
-    (the hire date, or with ``key`` another date column)."""
+def parse_date(value: CellValue, key: str) -> dt.date | None:
+    """A date column's cell (``key``: hire_date or go_live_date): an Excel date, or text
+    2026-11-23, 2026/11/23, 2026.11.23, 2026年11月23日."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -259,7 +259,7 @@ class _RowParser:
 
     def parse(self, key: str, value: CellValue) -> object:
         if key in ("hire_date", "go_live_date"):
-            return parse_hire_date(value, key)
+            return parse_date(value, key)
         text = _text(value)
         if key == "employee_no":
             if text is None:
@@ -274,7 +274,9 @@ class _RowParser:
             if number not in self.trainers:
                 raise _Problem(
                     "unknown_trainer",
-                    N_("带教工号 %(value)s 不是系统中的带教/培训师"),
+                    N_(
+                        "带教工号 %(value)s 既不是系统中的带教/培训师，也不是本文件中有带教权限的人"
+                    ),
                     value=show(number),
                 )
             return number
@@ -356,13 +358,12 @@ def validate_roster(
     existing = _employee_nos(existing_employee_nos)
 
     def issue(row: int, key: str, code: str, template: str, **params: object) -> RosterIssue:
-        message = template % params if params else template
         return RosterIssue(
             row,
             key,
             labels[key],
             code,
-            f"第 {row} 行「{labels[key]}」：{message}",
+            f"第 {row} 行「{labels[key]}」：{fill(template, params)}",
             template,
             params,
         )

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 
 from .. import grading, srs
 from ..database import write_transaction
-from ..i18n import N_
+from ..i18n import N_, fill
 from ..models import (
     Employee,
     IdempotencyRecord,
@@ -57,7 +57,7 @@ class StudyError(Exception):
         self.status = status
         self.template = template
         self.params = params
-        super().__init__(template % params if params else template)
+        super().__init__(fill(template, params))
 
 
 # -- what the employee must learn -----------------------------------------------------
@@ -190,16 +190,24 @@ def to_srs(row: MemoryState) -> srs.MemoryState:
     )
 
 
+def _state_columns(state: srs.MemoryState, now: datetime) -> dict:
+    """A scheduler state as memory_state column values."""
+    return {
+        "state": state.state,
+        "step": state.step,
+        "stability": state.stability,
+        "difficulty": state.difficulty,
+        "due": state.due,
+        "last_review": state.last_review,
+        "reps": state.reps,
+        "lapses": state.lapses,
+        "updated_at": now,
+    }
+
+
 def _store(row: MemoryState, state: srs.MemoryState, now: datetime) -> None:
-    row.state = state.state
-    row.step = state.step
-    row.stability = state.stability
-    row.difficulty = state.difficulty
-    row.due = state.due
-    row.last_review = state.last_review
-    row.reps = state.reps
-    row.lapses = state.lapses
-    row.updated_at = now
+    for name, value in _state_columns(state, now).items():
+        setattr(row, name, value)
 
 
 def _day_bounds(now: datetime, settings: srs.RoleSettings) -> tuple[date, datetime]:
@@ -208,7 +216,7 @@ def _day_bounds(now: datetime, settings: srs.RoleSettings) -> tuple[date, dateti
 
 
 def _was_new():
-    # state_before is JSON: None is stored as JSON null, or as SQL NULL by older code paths.
+    # state_before is JSON: SQLAlchemy stores None as JSON null; SQL NULL counts the same.
     return or_(ReviewLog.state_before.is_(None), cast(ReviewLog.state_before, String) == "null")
 
 
@@ -564,21 +572,6 @@ _UPDATE_MEMORY_STATE = (
 _INSERT_REVIEW = insert(ReviewLog.__table__).returning(ReviewLog.__table__.c.id)
 
 
-def _state_columns(state: srs.MemoryState, now: datetime) -> dict:
-    return {
-        "state": state.state,
-        "step": state.step,
-        "stability": state.stability,
-        "difficulty": state.difficulty,
-        "due": state.due,
-        "last_review": state.last_review,
-        "reps": state.reps,
-        "lapses": state.lapses,
-        "updated_at": now,
-        "changed_from_version": None,
-    }
-
-
 def _record(
     conn: Connection,
     employee_id: int,
@@ -607,18 +600,15 @@ def _record(
         is_retry=ticket.retry,
         duration_ms=response_ms,
     )
+    # Answering clears the "content changed" note: it was shown on this card.
+    columns = {**_state_columns(after, now), "changed_from_version": None}
     if row is None:
         conn.execute(
             _INSERT_MEMORY_STATE,
-            {
-                "employee_id": employee_id,
-                "item_id": ticket.item_id,
-                "revision": 1,
-                **_state_columns(after, now),
-            },
+            {"employee_id": employee_id, "item_id": ticket.item_id, "revision": 1, **columns},
         )
     else:
-        conn.execute(_UPDATE_MEMORY_STATE, {"row_id": row.id, **_state_columns(after, now)})
+        conn.execute(_UPDATE_MEMORY_STATE, {"row_id": row.id, **columns})
     values = {
         "employee_id": employee_id,
         "item_id": ticket.item_id,
@@ -824,11 +814,6 @@ def replay_state(session: Session, employee: Employee, item_id: int) -> srs.Memo
 
 
 # -- summaries ------------------------------------------------------------------------------
-
-
-def answered_today(session: Session, employee: Employee, now: datetime) -> int:
-    """How many answers the employee gave today (for the progress bar)."""
-    return today_counts(session, employee, now).answered
 
 
 @dataclass(frozen=True)
