@@ -3,10 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
+# A CJK font, so the browser tests' pages (and their screenshots) show Chinese, not boxes.
+CJK_FONT ?= /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint bench serve clean translations
+.PHONY: run test test-fast lint format bench serve clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,20 +29,30 @@ run: $(VENV)/.installed
 	$(BIN)/quizapp demo
 	$(BIN)/quizapp run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-dev $(CHROMIUM)
+test: $(VENV)/.installed-dev $(CHROMIUM) $(CJK_FONT)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-# The browser tests drive Debian's Chromium (never a downloaded browser).
-$(CHROMIUM):
-	@echo "Installing Debian's chromium for the browser tests (tests/e2e)"
+# The edit-test loop: everything but the tests marked slow (browser, concurrency, big
+# round trips), stopping at the first failure. `make test` still runs them all.
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -m "not slow" -x -q
+
+# The browser tests drive Debian's Chromium (never a downloaded browser), with a CJK font.
+$(CHROMIUM) $(CJK_FONT):
+	@echo "Installing Debian's chromium and fonts-noto-cjk for the browser tests (tests/e2e)"
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check quizapp/bank
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bank_bench.py

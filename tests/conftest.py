@@ -23,7 +23,6 @@ from quizapp.extensions import db
 TEST_DATABASE_URL = os.environ.get("QUIZAPP_TEST_DATABASE_URL", "sqlite://")
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
 
 
 class FreshGlobalsClient(FlaskClient):
@@ -94,7 +93,7 @@ def runner(app):
 @pytest.fixture(scope="session")
 def blns() -> list[str]:
     """The Big List of Naughty Strings."""
-    return json.loads((SHARED / "testdata" / "blns.json").read_text(encoding="utf-8"))
+    return json.loads((DATA / "blns.json").read_text(encoding="utf-8"))
 
 
 def database_snapshot() -> dict[str, list[tuple]]:

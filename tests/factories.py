@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 BANK_HEADER = """---
 id: {bank_id}
 title: {title}
@@ -20,6 +22,75 @@ def write_bank(tmp_path, body: str, name: str = "bank.md", **kwargs) -> str:
     path = tmp_path / name
     path.write_text(bank_text(body, **kwargs), encoding="utf-8")
     return str(path)
+
+
+# 09:00 in Shanghai on a Monday.
+T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
+
+STUDY_BANK = """---
+id: study
+title: 学习测试
+roles: 客服前台
+---
+
+# 基础
+岗位：客服前台
+
+## 三轻指什么？
+编号：three
+类型：问答
+答案：
+- 说话轻
+- 走路轻
+- 操作轻
+
+## 有偿维修前须讲明什么？
+编号：paid
+- [ ] 人员
+- [x] 费用
+- [ ] 时间
+
+## 哪些属于每周工作？
+编号：weekly
+类型：多选
+- [x] 回访
+- [x] 跟进投诉
+- [ ] 发放征询表
+
+## 电话铃响三声之内必须接听。
+编号：ring
+答案：对
+
+## 电话铃响{{三|3}}声之内必须接听。
+编号：ring-cloze
+
+## 发现火情先报警。
+编号：fire
+红线：是
+答案：对
+
+# 营业厅
+岗位：营业厅营业员
+
+## 营业厅的题。
+编号：telecom-only
+答案：对
+"""
+
+
+def load_bank(text: str = STUDY_BANK, now: datetime = T0):
+    """Import a bank as `quizapp bank import` does (committed); its import report."""
+    from quizapp.bank.loader import import_banks
+    from quizapp.bank.parser import parse_text
+    from quizapp.extensions import db
+    from quizapp.study import service
+
+    result = parse_text(text)
+    assert result.errors == [], result.errors
+    reports = import_banks(db.session, [(result.bank, "study.md")], now=now)
+    service.relearn_changed_items(db.session, [i for r in reports for i in r.answer_changed], now)
+    db.session.commit()
+    return reports[0]
 
 
 PASSWORD = "correct-horse-9"

@@ -369,6 +369,7 @@ def test_chinese_by_default_english_on_request(app, client):
     assert "My progress" in fresh.get("/", follow_redirects=True).get_data(as_text=True)
 
 
+@pytest.mark.slow
 def test_simultaneous_logins_all_succeed(tmp_path):
     """Eight people logging in at the same moment on one SQLite file: no 'database is locked'."""
     import threading

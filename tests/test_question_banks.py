@@ -21,7 +21,7 @@ from quizapp.bank.parser import parse_file
 
 REPO = Path(__file__).resolve().parents[1]
 BANK_DIR = REPO / "question_bank"
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = REPO / "docs" / "sources"
 
 MIN_ITEMS = {"property": 150, "telecom": 40}
 MIN_TYPES = 4
@@ -64,7 +64,7 @@ def extract_seed_questions(text: str) -> list[str]:
 @cache
 def seed_questions() -> list[tuple[str, str]]:
     """(seed file name, question) for every explicit question in every seed."""
-    # The repository sits next to shared/ (as in CI); without the seeds this must fail.
+    # The seeds are part of the repository (docs/sources); without them this must fail.
     assert SEEDS.is_dir(), f"seed documents not found at {SEEDS}"
     found = []
     for path in sorted(SEEDS.glob("*.txt")):

@@ -37,15 +37,20 @@ class RoleSettingsForm(FlaskForm):
     desired_retention = DecimalField(
         _l("目标记忆率"),
         places=2,
-        validators=[DataRequired(_l("请输入 0.70 到 0.99 之间的数")), NumberRange(0.7, 0.99, _l("请输入 0.70 到 0.99 之间的数"))],
+        validators=[
+            DataRequired(_l("请输入 0.70 到 0.99 之间的数")),
+            NumberRange(0.7, 0.99, _l("请输入 0.70 到 0.99 之间的数")),
+        ],
     )
     daily_new_cap = IntegerField(
         _l("每天新题上限"), validators=[NumberRange(0, 500, _l("请输入 0 到 500 之间的整数"))]
     )
     session_minutes = IntegerField(
-        _l("每次学习时长（分钟）"), validators=[NumberRange(1, 120, _l("请输入 1 到 120 之间的整数"))]
+        _l("每次学习时长（分钟）"),
+        validators=[NumberRange(1, 120, _l("请输入 1 到 120 之间的整数"))],
     )
     day_boundary_hour = IntegerField(
-        _l("每天从几点算起（0–23）"), validators=[NumberRange(0, 23, _l("请输入 0 到 23 之间的整数"))]
+        _l("每天从几点算起（0–23）"),
+        validators=[NumberRange(0, 23, _l("请输入 0 到 23 之间的整数"))],
     )
     submit = SubmitField(_l("保存"))

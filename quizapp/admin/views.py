@@ -178,7 +178,13 @@ def job_role_settings(row_id: int):
         role.desired_retention = float(form.desired_retention.data)
         after = {f: getattr(role, f) for f in _SETTINGS}
         if before != after:
-            audit.record(db.session, "job_role_change", current_user, target=role.name, detail={"settings": after})
+            audit.record(
+                db.session,
+                "job_role_change",
+                current_user,
+                target=role.name,
+                detail={"settings": after},
+            )
         db.session.commit()
         flash(_("已保存 %(name)s 的学习设置。", name=role.name), "success")
         return redirect(url_for("admin.job_roles"))

@@ -209,7 +209,9 @@ def _insert_items(
     keys = {key for _section, _parsed, key, _position in new_items}
     id_by_key = {
         key: item_id
-        for item_id, key in session.execute(select(Item.id, Item.key).where(Item.bank_id == bank.id))
+        for item_id, key in session.execute(
+            select(Item.id, Item.key).where(Item.bank_id == bank.id)
+        )
         if key in keys
     }
     choices, key_points, versions = [], [], []

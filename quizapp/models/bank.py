@@ -38,7 +38,9 @@ class JobRole(db.Model):
     daily_new_cap: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
     session_minutes: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
     day_boundary_hour: Mapped[int] = mapped_column(Integer, default=4, server_default="4")
-    timezone: Mapped[str] = mapped_column(String(50), default="Asia/Shanghai", server_default="Asia/Shanghai")
+    timezone: Mapped[str] = mapped_column(
+        String(50), default="Asia/Shanghai", server_default="Asia/Shanghai"
+    )
 
     def __repr__(self) -> str:
         return f"<JobRole {self.name}>"

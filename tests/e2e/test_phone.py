@@ -4,79 +4,11 @@ thumb-sized targets; and the desktop keyboard shortcuts."""
 
 from __future__ import annotations
 
-import shutil
-import threading
-
 import pytest
-from flask_migrate import upgrade
-from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
 
-from quizapp import create_app
-from quizapp.extensions import db
-from tests.factories import make_person
-from tests.study.test_service import BANK, load_bank
+from tests.e2e.browser import PHONE, log_in, no_horizontal_scroll, small_targets
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PHONE = {"width": 360, "height": 740}
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    path = tmp_path_factory.mktemp("e2e") / "e2e.sqlite3"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "e2e"})
-    with app.app_context():
-        upgrade()
-        load_bank(BANK)
-        make_person("E1", job_role="客服前台", password="phone-pass-1")
-        make_person("E2", job_role="客服前台", password="phone-pass-2")
-        db.session.remove()
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=10)
-    with app.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        yield browser
-        browser.close()
-
-
-def log_in(page, base: str, number: str, password: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("#employee_no", number)
-    page.fill("#password", password)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{base}/study/", wait_until="load")
-
-
-def no_horizontal_scroll(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-
-
-def small_targets(page, selector: str) -> list[str]:
-    """Visible tap targets under 44 px high (the usual thumb minimum)."""
-    return page.evaluate(
-        """selector => [...document.querySelectorAll(selector)]
-            .filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44)
-            .map(e => e.outerHTML.slice(0, 80))""",
-        selector,
-    )
+pytestmark = pytest.mark.slow
 
 
 def test_a_new_hire_answers_every_type_with_a_thumb(server, browser):

@@ -1,10 +1,10 @@
-"""XLSX reading: normal files, and hostile ones refused before loading, in seconds."""
+"""XLSX reading: normal files, and hostile ones refused before loading (how fast is measured
+by bench/roster_bench.py, not here)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import time
 import zipfile
 
 import pytest
@@ -67,11 +67,10 @@ def test_hand_made_workbook_without_styles_reads_without_warnings():
     assert table.rows[0].values == {"employee_no": "A001", "name": "张三", "job_role": "保安"}
 
 
-def timed(function, *args):
-    start = time.perf_counter()
+def refusal(function, *args) -> str:
     with pytest.raises(RosterError) as caught:
         function(*args)
-    return time.perf_counter() - start, str(caught.value)
+    return str(caught.value)
 
 
 @pytest.fixture(scope="module")
@@ -84,28 +83,26 @@ def million_row_files():
     }
 
 
-def test_million_rows_file_is_small_but_refused_quickly(million_row_files):
+def test_million_rows_file_is_small_but_refused(million_row_files):
     for data in million_row_files.values():
         assert len(data) < 5 * 1024 * 1024
-        seconds, message = timed(read_roster, data, "big.xlsx")
-        assert seconds < 3
+        message = refusal(read_roster, data, "big.xlsx")
         assert "超过" in message or "解压后异常巨大" in message or "内容太多" in message
 
 
 def test_million_rows_refused_by_declared_dimension(million_row_files):
     # Zip limits relaxed so the sheet checks are what refuses.
     limits = RosterLimits(max_entry_bytes=10**9, max_total_bytes=10**9, max_ratio=10**6)
-    seconds, message = timed(read_xlsx, million_row_files["declared"], limits)
+    message = refusal(read_xlsx, million_row_files["declared"], limits)
     assert "声明的范围超过 5001 行" in message
-    assert seconds < 1
 
 
 @pytest.mark.parametrize("kind", ["undeclared", "empty_rows"])
 def test_million_rows_refused_by_streaming_row_count(million_row_files, kind):
     limits = RosterLimits(max_entry_bytes=10**9, max_total_bytes=10**9, max_ratio=10**6)
-    seconds, message = timed(read_xlsx, million_row_files[kind], limits)
+    message = refusal(read_xlsx, million_row_files[kind], limits)
+    # Stopped at the first row past the limit: the rest of the sheet is never read.
     assert "第 5002 行停止读取" in message
-    assert seconds < 1
 
 
 def test_exactly_the_row_limit_is_accepted():
@@ -156,13 +153,13 @@ def bomb(entry_size: int) -> bytes:
 def test_zip_bomb_is_refused_from_the_directory():
     data = bomb(64 * 1024 * 1024)
     assert len(data) < 1024 * 1024
-    seconds, message = timed(read_roster, data, "bomb.xlsx")
+    message = refusal(read_roster, data, "bomb.xlsx")
+    # Refused from the zip directory's declared size: nothing was decompressed.
     assert "解压后异常巨大" in message and "xl/media/image1.png" in message
-    assert seconds < 1
 
 
 def test_high_compression_ratio_is_refused_even_below_the_size_limit():
-    seconds, message = timed(read_xlsx, bomb(4 * 1024 * 1024))
+    message = refusal(read_xlsx, bomb(4 * 1024 * 1024))
     assert "压缩比" in message
 
 

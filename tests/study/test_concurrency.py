@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from quizapp import create_app
 from quizapp.extensions import db
 from quizapp.models import Item, MemoryState, ReviewLog
-from tests.factories import make_person
+from tests.factories import STUDY_BANK as BANK
+from tests.factories import load_bank, make_person
 from tests.study.concurrency import answer_many
-from tests.study.test_service import BANK, load_bank
 
 PROCESSES = 8
 ANSWERS = 150
@@ -33,6 +33,7 @@ def engines() -> list[str]:
     return urls
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", engines())
 def test_no_lost_updates_and_no_errors(engine, tmp_path, request):
     url = f"sqlite:///{tmp_path / 'shared.sqlite3'}" if engine == "sqlite-file" else engine

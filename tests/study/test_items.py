@@ -9,7 +9,8 @@ from sqlalchemy import event, select
 from quizapp.extensions import db
 from quizapp.models import Item
 from quizapp.study import items
-from tests.study.test_service import BANK, T0, load_bank
+from tests.factories import STUDY_BANK as BANK
+from tests.factories import T0, load_bank
 
 
 def item_id(key: str) -> int:

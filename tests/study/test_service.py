@@ -3,81 +3,18 @@ replay, content changes."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from quizapp import srs
-from quizapp.bank.loader import import_banks
-from quizapp.bank.parser import parse_text
 from quizapp.extensions import db
 from quizapp.models import IdempotencyRecord, Item, JobRole, MemoryState, ReviewLog
 from quizapp.study import service
 from quizapp.study.service import StudyError, Ticket
-from tests.factories import make_person
-
-# 09:00 in Shanghai on a Monday.
-T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
-
-BANK = """---
-id: study
-title: 学习测试
-roles: 客服前台
----
-
-# 基础
-岗位：客服前台
-
-## 三轻指什么？
-编号：three
-类型：问答
-答案：
-- 说话轻
-- 走路轻
-- 操作轻
-
-## 有偿维修前须讲明什么？
-编号：paid
-- [ ] 人员
-- [x] 费用
-- [ ] 时间
-
-## 哪些属于每周工作？
-编号：weekly
-类型：多选
-- [x] 回访
-- [x] 跟进投诉
-- [ ] 发放征询表
-
-## 电话铃响三声之内必须接听。
-编号：ring
-答案：对
-
-## 电话铃响{{三|3}}声之内必须接听。
-编号：ring-cloze
-
-## 发现火情先报警。
-编号：fire
-红线：是
-答案：对
-
-# 营业厅
-岗位：营业厅营业员
-
-## 营业厅的题。
-编号：telecom-only
-答案：对
-"""
-
-
-def load_bank(text: str = BANK, now: datetime = T0):
-    result = parse_text(text)
-    assert result.errors == [], result.errors
-    reports = import_banks(db.session, [(result.bank, "study.md")], now=now)
-    service.relearn_changed_items(db.session, [i for r in reports for i in r.answer_changed], now)
-    db.session.commit()
-    return reports[0]
+from tests.factories import STUDY_BANK as BANK
+from tests.factories import T0, load_bank, make_person
 
 
 @pytest.fixture

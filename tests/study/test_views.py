@@ -10,8 +10,8 @@ from quizapp.extensions import db
 from quizapp.models import Item, JobRole, ReviewLog
 from quizapp.models.types import utcnow
 from quizapp.study.service import present
-from tests.factories import login, make_person
-from tests.study.test_service import BANK, load_bank
+from tests.factories import STUDY_BANK as BANK
+from tests.factories import load_bank, login, make_person
 
 
 def setup_hire(client, cap: int = 20):
