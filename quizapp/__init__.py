@@ -52,11 +52,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     accounts.init_app(app)
     database.init_app(app)
 
-    from .admin import bp as admin_bp
-    from .auth import bp as auth_bp
-    from .catalog import bp as catalog_bp
-    from .staff import bp as people_bp
-    from .study import bp as study_bp
+    from .admin.views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .catalog.views import bp as catalog_bp
+    from .people.views import bp as people_bp
+    from .study.views import bp as study_bp
 
     for blueprint in (auth_bp, catalog_bp, study_bp, people_bp, admin_bp):
         app.register_blueprint(blueprint)

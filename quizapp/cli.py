@@ -1,6 +1,7 @@
-"""The operations surface: `quizapp bank …` (and Flask's run, routes, db).
+"""The operations surface: `quizapp bank …`, `quizapp user …`, `quizapp demo`.
 
-Run as `quizapp COMMAND` after install; `quizapp --help` lists everything.
+The application factory registers these commands; `quizapp.console` is the `quizapp`
+program that runs them (with Flask's run, routes, shell and Flask-Migrate's db).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from flask.cli import AppGroup, with_appcontext
 
 from .bank.export import export_bank
 from .bank.model import ParseResult
@@ -276,19 +277,3 @@ def demo_command(as_json: bool) -> None:
         click.echo(
             f"  {login['employee_no']:<8} {login['password']:<16} {roles:<16} {login['job_role'] or ''}"
         )
-
-
-def _create_app():
-    from . import create_app
-
-    return create_app()
-
-
-cli = FlaskGroup(
-    create_app=_create_app,
-    help="quizapp: 应知应会 trainer. Operations on banks, the database and the server.",
-)
-
-
-def main() -> None:
-    cli.main(prog_name="quizapp")

@@ -1,20 +1,21 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..auth.forms import ButtonForm
 from ..extensions import db
+from ..forms import ButtonForm
 from ..i18n import translate_error
 from ..models import AuditEntry, Employee, JobRole, Site
 from ..models.types import utcnow
 from ..people import audit, throttle
 from ..people.service import PersonError, change_roles
-from . import bp
 from .forms import NameForm, RoleSettingsForm, RolesForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 AUDIT_PAGE = 50
 

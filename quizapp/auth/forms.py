@@ -41,9 +41,3 @@ class LanguageForm(FlaskForm):
     )
     next = HiddenField()
     submit = SubmitField(_l("切换"))
-
-
-class ButtonForm(FlaskForm):
-    """A form that is only a button: carries the CSRF token of a one-click POST."""
-
-    submit = SubmitField()

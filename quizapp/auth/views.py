@@ -3,16 +3,26 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db
 from ..models.types import utcnow
 from ..people.passwords import password_problem
-from . import bp
 from .forms import ChangePasswordForm, LanguageForm, LoginForm
 from .service import attempt_login
+
+bp = Blueprint("auth", __name__)
 
 
 def safe_next(target: str | None, default: str | None = None) -> str:

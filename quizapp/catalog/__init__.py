@@ -1,7 +1,1 @@
-"""Browse the imported banks: the home page until the study pages take over."""
-
-from flask import Blueprint
-
-bp = Blueprint("catalog", __name__)
-
-from . import views  # noqa: E402,F401  (registers the routes on bp)
+"""Browse the imported banks (blueprint `catalog` in views.py): the staff's home page."""

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..extensions import db
-from . import bp
 from .service import bank_detail, bank_summaries
+
+bp = Blueprint("catalog", __name__)
 
 
 @bp.get("/")

@@ -1,7 +1,2 @@
-"""The employee's study pages: today's session, answering, feedback, progress."""
-
-from flask import Blueprint
-
-bp = Blueprint("study", __name__, url_prefix="/study")
-
-from . import views  # noqa: E402,F401  (registers the routes on bp)
+"""Studying: the employee's pages (blueprint `study` in views.py) and the study services,
+one room per concern (see docs/architecture.md)."""

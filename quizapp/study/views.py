@@ -3,18 +3,18 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
-from ..auth.forms import ButtonForm
 from ..extensions import db
+from ..forms import ButtonForm
 from ..models import ReviewLog
 from ..models.types import utcnow
-from . import bp
 from .items import ItemView
+from .progress import progress
 from .service import (
     RATING_NAMES,
     Card,
@@ -24,13 +24,14 @@ from .service import (
     load_item,
     overrule,
     present,
-    progress,
     role_items,
     submit_answer,
     today_counts,
     today_plan,
     undo_last,
 )
+
+bp = Blueprint("study", __name__, url_prefix="/study")
 
 _MAX_TEXT = 2000
 

@@ -12,6 +12,7 @@ from quizapp import srs
 from quizapp.extensions import db
 from quizapp.models import IdempotencyRecord, Item, JobRole, MemoryState, ReviewLog
 from quizapp.study import service
+from quizapp.study.progress import progress as study_progress
 from quizapp.study.service import StudyError, Ticket
 from tests.factories import STUDY_BANK as BANK
 from tests.factories import T0, load_bank, make_person
@@ -260,7 +261,7 @@ def test_changed_content_sends_learners_back_to_relearning(app, hire):
 def test_progress_counts_streak_and_sections(hire):
     for n in range(3):
         answer(hire, "ring", {"verdict": True}, now=T0 + timedelta(days=n))
-    progress = service.progress(db.session, hire, T0 + timedelta(days=2, hours=1))
+    progress = study_progress(db.session, hire, T0 + timedelta(days=2, hours=1))
     assert progress.total == 6 and progress.streak == 3
     assert progress.per_day[-1][1] == 1 and len(progress.per_day) == 14
     [section] = progress.sections

@@ -1,23 +1,34 @@
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from ..auth.forms import ButtonForm
 from ..extensions import db
+from ..forms import ButtonForm
 from ..i18n import translate_error
 from ..models import Employee, JobRole, Site
 from ..models.types import utcnow
 from ..people import onboarding, service
 from ..people.service import NewPerson, PersonError
 from ..roster import FIELDS, Credential, RosterError, handout_csv, write_csv, write_xlsx
-from ..study.service import progress as study_progress
-from . import bp
+from ..study.progress import progress as study_progress
 from .forms import ConfirmImportForm, PersonForm, RosterUploadForm, SearchForm
+
+bp = Blueprint("people", __name__, url_prefix="/people")
 
 
 def roster_fields():
