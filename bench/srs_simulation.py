@@ -269,7 +269,7 @@ def run_fsrs(learner: Learner, spec: Spec) -> Run:
                 rating = GOOD if correct else AGAIN
                 states[item], _ = apply_answer(state, rating, now, settings, variant=spec.variant)
                 introduced += card.is_new
-                if spec.retry and should_retry(rating, is_retry=False):
+                if spec.retry and should_retry(correct, is_retry=False):
                     now = run.retry(item, now)
                 now += timedelta(seconds=CARD_SECONDS)
     return run

@@ -55,10 +55,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .catalog.views import bp as catalog_bp
+    from .hr.views import bp as hr_bp
     from .people.views import bp as people_bp
     from .study.views import bp as study_bp
+    from .trainer.views import bp as trainer_bp
 
-    for blueprint in (auth_bp, catalog_bp, study_bp, people_bp, admin_bp):
+    for blueprint in (auth_bp, catalog_bp, study_bp, trainer_bp, people_bp, hr_bp, admin_bp):
         app.register_blueprint(blueprint)
 
     from . import errors, templating

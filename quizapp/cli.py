@@ -14,7 +14,7 @@ import click
 from flask.cli import AppGroup, with_appcontext
 
 from .bank.export import export_bank
-from .bank.model import ParseResult
+from .bank.model import ITEM_TYPES, ParseResult
 from .bank.parser import parse_file
 
 bank_cli = AppGroup("bank", help="Check, import and export question banks (题库).")
@@ -27,9 +27,7 @@ def _report(result: ParseResult) -> dict:
         "bank_id": bank.id if bank else None,
         "title": bank.title if bank else None,
         "items": len(bank.items) if bank else 0,
-        "by_type": bank.count_by_type()
-        if bank
-        else dict.fromkeys(("qa", "single", "multi", "judge", "cloze"), 0),
+        "by_type": bank.count_by_type() if bank else dict.fromkeys(ITEM_TYPES, 0),
         "sections": len(bank.sections) if bank else 0,
         "roles": bank.all_roles() if bank else [],
         "errors": [{"line": p.line, "message": p.message} for p in result.errors],
@@ -72,50 +70,28 @@ def bank_check(files: tuple[Path, ...], as_json: bool) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 def bank_import(files: tuple[Path, ...]) -> None:
     """Import bank FILES in one transaction: all of them, or nothing if any has an error."""
-    from .bank.loader import BankImportError, import_banks
+    from .bank.importing import import_parsed
     from .extensions import db
     from .models.types import utcnow
 
-    results = [parse_file(path) for path in files]
-    for result in results:
+    outcome = import_parsed(db.session, [parse_file(path) for path in files], None, utcnow())
+    for result in outcome.parsed:
         _print_problems(result)
-    failed = [r for r in results if r.errors]
-    if failed:
-        count = sum(len(r.errors) for r in failed)
-        click.echo(f"{count} error(s) in {len(failed)} file(s); nothing was imported.", err=True)
-        sys.exit(1)
-    from .people import audit
-    from .study.service import relearn_changed_items
-
-    now = utcnow()
-    try:
-        reports = import_banks(db.session, [(r.bank, r.filename) for r in results], now=now)
-        # Items whose right answer changed: everyone who learnt them relearns them.
-        relearning = relearn_changed_items(
-            db.session, [i for report in reports for i in report.answer_changed], now
+    if outcome.failed:
+        count = sum(len(r.errors) for r in outcome.failed)
+        click.echo(
+            f"{count} error(s) in {len(outcome.failed)} file(s); nothing was imported.", err=True
         )
-        changed = [r for r in reports if not r.unchanged_bank]
-        if changed:
-            audit.record(
-                db.session,
-                "bank_import",
-                None,
-                target=", ".join(r.bank_id for r in changed),
-                detail={r.bank_id: r.summary() for r in changed},
-                now=now,
-            )
-        db.session.commit()
-    except BankImportError as exc:
-        db.session.rollback()
-        click.echo(f"error: {exc}; nothing was imported.", err=True)
         sys.exit(1)
-    except Exception:
-        db.session.rollback()
-        raise
-    for report in reports:
+    if outcome.error:
+        click.echo(f"error: {outcome.error}; nothing was imported.", err=True)
+        sys.exit(1)
+    for report in outcome.reports:
         click.echo(report.summary())
-    if relearning:
-        click.echo(f"{relearning} memory state(s) sent back to relearning: their answers changed")
+    if outcome.relearning:
+        click.echo(
+            f"{outcome.relearning} memory state(s) sent back to relearning: their answers changed"
+        )
 
 
 @bank_cli.command("export")
@@ -217,7 +193,7 @@ def user_import(file: Path, dry_run: bool, handout: Path | None) -> None:
     """Create accounts for every new hire in a CSV or XLSX roster: all of them, or none."""
     from .extensions import db
     from .models.types import utcnow
-    from .people.onboarding import create_hires, preview_roster
+    from .people.onboarding import import_hires, preview_roster
     from .people.service import PersonError
     from .roster import RosterError, handout_csv
 
@@ -242,12 +218,10 @@ def user_import(file: Path, dry_run: bool, handout: Path | None) -> None:
         click.echo(f"{len(hires)} people would be created; nothing was written (--dry-run).")
         return
     try:
-        credentials = create_hires(db.session, hires, None, utcnow(), file.name)
+        credentials = import_hires(db.session, hires, None, utcnow(), file.name)
     except PersonError as exc:
-        db.session.rollback()
         click.echo(f"error: {exc.message}; nothing was imported.", err=True)
         sys.exit(1)
-    db.session.commit()
     if handout is not None:
         handout.write_bytes(handout_csv(credentials))
         click.echo(f"created {len(credentials)} people; one-time passwords written to {handout}")

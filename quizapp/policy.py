@@ -16,6 +16,7 @@ PUBLIC = "public"  # no login needed
 LOGGED_IN = "logged-in"  # anyone logged in
 STUDENT = frozenset({"employee"})
 STAFF = frozenset({"trainer", "hr"})
+TRAINER = frozenset({"trainer"})
 HR = frozenset({"hr"})
 ADMIN = frozenset({"admin"})
 
@@ -35,6 +36,8 @@ POLICY: dict[str, str | frozenset[str]] = {
     "study.overrule_review": STUDENT,
     "study.progress_page": STUDENT,
     "catalog.bank": LOGGED_IN,
+    # Trainers: their own trainees (the service selects them).
+    "trainer.index": TRAINER,
     # People: trainers see their own scope, HR everyone (scope enforced by the service).
     "people.index": STAFF,
     "people.detail": STAFF,
@@ -44,9 +47,10 @@ POLICY: dict[str, str | frozenset[str]] = {
     "people.deactivate": HR,
     "people.reactivate": HR,
     "people.export": HR,
-    "people.import_roster": HR,
-    "people.confirm_import": HR,
-    "people.handout": HR,
+    # HR: bulk onboarding of new hires.
+    "hr.import_roster": HR,
+    "hr.confirm_import": HR,
+    "hr.handout": HR,
     "admin.index": ADMIN,
     "admin.person_roles": ADMIN,
     "admin.job_roles": ADMIN,

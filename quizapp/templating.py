@@ -13,11 +13,8 @@ from flask_babel import (
 )
 
 from .bank.render import render_cloze, render_cloze_inputs, render_markdown
-from .bank.syntax import TYPE_LABELS
-from .i18n import N_, translate_issue
-
-# The item-type names, for the translation catalogue (the bank format keeps them in Chinese).
-_TYPE_NAMES = (N_("问答"), N_("单选"), N_("多选"), N_("判断"), N_("填空"))
+from .i18n import translate_issue
+from .questions import QUESTION_TYPES
 
 
 def _translations():
@@ -44,7 +41,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["cloze"] = render_cloze
     app.jinja_env.filters["cloze_inputs"] = render_cloze_inputs
-    app.jinja_env.globals["TYPE_LABELS"] = TYPE_LABELS
+    app.jinja_env.globals["QUESTION_TYPES"] = QUESTION_TYPES
     app.jinja_env.globals.update(
         get_locale=get_locale,
         format_date=format_date,

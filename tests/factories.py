@@ -80,17 +80,13 @@ roles: 客服前台
 
 def load_bank(text: str = STUDY_BANK, now: datetime = T0):
     """Import a bank as `quizapp bank import` does (committed); its import report."""
-    from quizapp.bank.loader import import_banks
+    from quizapp.bank.importing import import_parsed
     from quizapp.bank.parser import parse_text
     from quizapp.extensions import db
-    from quizapp.study import service
 
-    result = parse_text(text)
-    assert result.errors == [], result.errors
-    reports = import_banks(db.session, [(result.bank, "study.md")], now=now)
-    service.relearn_changed_items(db.session, [i for r in reports for i in r.answer_changed], now)
-    db.session.commit()
-    return reports[0]
+    outcome = import_parsed(db.session, [parse_text(text, "study.md")], None, now)
+    assert outcome.imported, (outcome.error, [r.errors for r in outcome.parsed])
+    return outcome.reports[0]
 
 
 PASSWORD = "correct-horse-9"

@@ -339,9 +339,9 @@ def test_upload_size_is_limited(app, client, monkeypatch):
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 4096)
     make_person("H1", roles=("hr",))
     login(client, "H1")
-    token = csrf_token(client, "/people/import")
+    token = csrf_token(client, "/hr/import")
     response = client.post(
-        "/people/import",
+        "/hr/import",
         data={"csrf_token": token, "file": (io.BytesIO(b"x" * 8192), "big.csv")},
         content_type="multipart/form-data",
     )

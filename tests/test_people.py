@@ -34,9 +34,9 @@ def hr(app):
 
 
 def upload(client, content: bytes, filename: str):
-    token = csrf_token(client, "/people/import")
+    token = csrf_token(client, "/hr/import")
     return client.post(
-        "/people/import",
+        "/hr/import",
         data={"csrf_token": token, "file": (io.BytesIO(content), filename)},
         content_type="multipart/form-data",
     )
@@ -59,8 +59,8 @@ def test_bulk_import_csv_preview_confirm_and_handout(app, client, hr, encoding, 
     assert "预览：2 人，没有错误" in page
     assert people_count() == before  # nothing written before HR confirms
     payload = re.search(r'name="payload" type="hidden" value="([^"]+)"', page).group(1)
-    token = csrf_token(client, "/people/import")
-    done = client.post("/people/import/confirm", data={"csrf_token": token, "payload": payload})
+    token = csrf_token(client, "/hr/import")
+    done = client.post("/hr/import/confirm", data={"csrf_token": token, "payload": payload})
     page = done.get_data(as_text=True)
     assert "已创建 2 个账号" in page
     assert people_count() == before + 2
@@ -85,7 +85,7 @@ def test_bulk_import_csv_preview_confirm_and_handout(app, client, hr, encoding, 
     )
     assert set(passwords) == {"N001", "N002"}
     handout = client.post(
-        "/people/import/handout",
+        "/hr/import/handout",
         data={
             "csrf_token": token,
             "employee_no": ["N001", "N002"],
@@ -135,8 +135,8 @@ def test_bulk_import_sets_go_live_dates(client, hr):
     page = upload(client, buffer.getvalue(), "roster.xlsx").get_data(as_text=True)
     assert "预览：2 人，没有错误" in page and "上岗日期" in page
     payload = re.search(r'name="payload" type="hidden" value="([^"]+)"', page).group(1)
-    token = csrf_token(client, "/people/import")
-    client.post("/people/import/confirm", data={"csrf_token": token, "payload": payload})
+    token = csrf_token(client, "/hr/import")
+    client.post("/hr/import/confirm", data={"csrf_token": token, "payload": payload})
     dates = dict(
         db.session.execute(
             select(Employee.employee_no, Employee.go_live_date).where(
@@ -153,8 +153,8 @@ def test_bulk_import_assigns_a_trainer_hired_in_the_same_file(client, hr):
     page = upload(client, body.encode(), "roster.csv").get_data(as_text=True)
     assert "预览：2 人，没有错误" in page
     payload = re.search(r'name="payload" type="hidden" value="([^"]+)"', page).group(1)
-    token = csrf_token(client, "/people/import")
-    client.post("/people/import/confirm", data={"csrf_token": token, "payload": payload})
+    token = csrf_token(client, "/hr/import")
+    client.post("/hr/import/confirm", data={"csrf_token": token, "payload": payload})
     hire = db.session.scalar(select(Employee).where(Employee.employee_no == "S001"))
     assert hire.trainer.employee_no == "S900" and hire.trainer.has_role("trainer")
 
@@ -220,9 +220,9 @@ def test_file_level_problems_are_refused_with_a_message(client, hr):
 
 def test_a_tampered_confirmation_is_refused(client, hr):
     login(client, "H1")
-    token = csrf_token(client, "/people/import")
+    token = csrf_token(client, "/hr/import")
     response = client.post(
-        "/people/import/confirm", data={"csrf_token": token, "payload": "forged.payload"}
+        "/hr/import/confirm", data={"csrf_token": token, "payload": "forged.payload"}
     )
     assert response.status_code == 400
     assert people_count() == 2
@@ -516,7 +516,7 @@ def test_admin_sets_a_job_roles_study_settings(client):
         role.session_minutes,
         role.day_boundary_hour,
     ) == (0.95, 10, 8, 5)
-    from quizapp.study.service import role_settings
+    from quizapp.study.curriculum import role_settings
 
     assert role_settings(role).desired_retention == 0.95
 

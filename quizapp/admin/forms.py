@@ -7,6 +7,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .service import SETTING_LIMITS
+
 ROLE_LABELS = {
     "employee": _l("员工（学习）"),
     "trainer": _l("培训师"),
@@ -31,6 +33,12 @@ class NameForm(FlaskForm):
     submit = SubmitField(_l("保存"))
 
 
+def _within(field: str) -> NumberRange:
+    """The limits the service checks (admin.service.SETTING_LIMITS), with its message."""
+    low, high, message = SETTING_LIMITS[field]
+    return NumberRange(low, high, _l(message))
+
+
 class RoleSettingsForm(FlaskForm):
     """How the job role's hires are scheduled (quizapp.srs.RoleSettings)."""
 
@@ -39,18 +47,14 @@ class RoleSettingsForm(FlaskForm):
         places=2,
         validators=[
             DataRequired(_l("请输入 0.70 到 0.99 之间的数")),
-            NumberRange(0.7, 0.99, _l("请输入 0.70 到 0.99 之间的数")),
+            _within("desired_retention"),
         ],
     )
-    daily_new_cap = IntegerField(
-        _l("每天新题上限"), validators=[NumberRange(0, 500, _l("请输入 0 到 500 之间的整数"))]
-    )
+    daily_new_cap = IntegerField(_l("每天新题上限"), validators=[_within("daily_new_cap")])
     session_minutes = IntegerField(
-        _l("每次学习时长（分钟）"),
-        validators=[NumberRange(1, 120, _l("请输入 1 到 120 之间的整数"))],
+        _l("每次学习时长（分钟）"), validators=[_within("session_minutes")]
     )
     day_boundary_hour = IntegerField(
-        _l("每天从几点算起（0–23）"),
-        validators=[NumberRange(0, 23, _l("请输入 0 到 23 之间的整数"))],
+        _l("每天从几点算起（0–23）"), validators=[_within("day_boundary_hour")]
     )
     submit = SubmitField(_l("保存"))

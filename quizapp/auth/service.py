@@ -1,4 +1,8 @@
-"""Login attempts: throttled, timing-safe, counted in the database."""
+"""Logging in and out, password changes, language choice: the writes of the auth pages.
+
+Login attempts are throttled, timing-safe and counted in the database. Every function
+commits its own writes; slow password checks run before the write lock is taken.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,11 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..database import write_transaction
+from ..i18n import N_
 from ..models import Employee
 from ..people import throttle
-from ..people.service import find_by_employee_no
+from ..people.passwords import password_problem
+from ..people.service import NewPassword, PersonError, find_by_employee_no
 from ..roster.text import normalise_employee_no
 
 # Checked against when the employee number is unknown, so a wrong number takes as long
@@ -70,3 +76,44 @@ def attempt_login(
         throttle.clear(session, "account", keys["account"])
         person.last_login_at = now
     return LoginOutcome(person)
+
+
+def log_out(session: Session, person: Employee) -> None:
+    """End every session of the person: a new session version makes every copy of the old
+    cookies useless."""
+    with write_transaction(session):
+        _locked(session, person).session_version += 1
+
+
+def change_password(
+    session: Session, person: Employee, current_password: str, new_password: str, now: datetime
+) -> Employee:
+    """Replace the person's password with one they chose (their other sessions end).
+
+    Raises PersonError on `current_password` or `new_password`, nothing changed, for a
+    wrong current password or an unacceptable new one.
+    """
+    problem = password_problem(new_password, person.employee_no, person.phone)
+    if not person.check_password(current_password):
+        raise PersonError("current_password", N_("当前密码不正确"))
+    if problem:
+        raise PersonError("new_password", problem)
+    if new_password == current_password:
+        raise PersonError("new_password", N_("新密码不能与当前密码相同"))
+    hashed = NewPassword.chosen(new_password).hash  # before the write lock is taken
+    with write_transaction(session):
+        person = _locked(session, person)
+        person.set_password_hash(hashed, one_time=False)
+        person.updated_at = now
+    return person
+
+
+def set_language(session: Session, person: Employee, language: str) -> None:
+    """Keep the person's choice of language for every page and device."""
+    with write_transaction(session):
+        _locked(session, person).locale = language
+
+
+def _locked(session: Session, person: Employee) -> Employee:
+    # Read afresh inside the write transaction (see quizapp.database.write_transaction).
+    return session.get(Employee, person.id, populate_existing=True, with_for_update=True)

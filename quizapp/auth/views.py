@@ -17,10 +17,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db
+from ..i18n import translate_error
 from ..models.types import utcnow
-from ..people.passwords import password_problem
+from ..people.service import PersonError
+from . import service
 from .forms import ChangePasswordForm, LanguageForm, LoginForm
-from .service import attempt_login
 
 bp = Blueprint("auth", __name__)
 
@@ -50,14 +51,13 @@ def login():
     if current_user.is_authenticated:
         return redirect(safe_next(form.next.data))
     if form.validate_on_submit():
-        outcome = attempt_login(
+        outcome = service.attempt_login(
             db.session,
             form.employee_no.data,
             form.password.data,
             request.remote_addr or "",
             utcnow(),
         )
-        db.session.commit()
         if outcome.person is not None:
             login_user(outcome.person, remember=form.remember.data, duration=timedelta(days=30))
             session.pop("locale", None)
@@ -68,9 +68,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    # A new session version makes every copy of the old cookies useless.
-    current_user.session_version += 1
-    db.session.commit()
+    service.log_out(db.session, current_user._get_current_object())
     logout_user()
     flash(_("你已退出登录。"), "info")
     return redirect(url_for("auth.login"))
@@ -82,21 +80,20 @@ def change_password():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        person = current_user._get_current_object()
-        problem = password_problem(form.new_password.data, person.employee_no, person.phone)
-        if not person.check_password(form.current_password.data):
-            form.current_password.errors.append(_("当前密码不正确"))
-        elif problem:
-            form.new_password.errors.append(_(problem))
-        elif form.new_password.data == form.current_password.data:
-            form.new_password.errors.append(_("新密码不能与当前密码相同"))
-        else:
-            remembered = (
-                current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+        remembered = (
+            current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+        )
+        try:
+            person = service.change_password(
+                db.session,
+                current_user._get_current_object(),
+                form.current_password.data,
+                form.new_password.data,
+                utcnow(),
             )
-            person.set_password(form.new_password.data, one_time=False)
-            person.updated_at = utcnow()
-            db.session.commit()
+        except PersonError as exc:
+            getattr(form, exc.field).errors.append(translate_error(exc))
+        else:
             # Other sessions end; this one continues under the new session version.
             login_user(person, remember=remembered, duration=timedelta(days=30))
             flash(_("密码已更新。"), "success")
@@ -111,8 +108,7 @@ def set_language():
     form = LanguageForm()
     if form.validate_on_submit():
         if current_user.is_authenticated:
-            current_user.locale = form.language.data
-            db.session.commit()
+            service.set_language(db.session, current_user._get_current_object(), form.language.data)
         else:
             session["locale"] = form.language.data
     return redirect(safe_next(form.next.data))

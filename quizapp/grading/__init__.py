@@ -16,17 +16,7 @@ from .objective import (
     grade_cloze,
     grade_judge,
 )
-from .rating import (
-    AGAIN,
-    EASY,
-    GOOD,
-    HARD,
-    RATING_VALUES,
-    RATINGS,
-    rating_for,
-    rating_for_coverage,
-    rating_value,
-)
+from .rating import TimeLimits, rating_for, rating_for_coverage
 
 __all__ = [
     "BlankResult",
@@ -37,17 +27,11 @@ __all__ = [
     "grade_choice",
     "grade_cloze",
     "grade_judge",
-    "AGAIN",
-    "EASY",
-    "GOOD",
-    "HARD",
-    "RATINGS",
-    "RATING_VALUES",
+    "TimeLimits",
     "KeyPointMatch",
     "KeyPointResult",
     "grade_key_points",
     "rating_for",
     "rating_for_coverage",
-    "rating_value",
     "warm_up",
 ]

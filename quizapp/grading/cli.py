@@ -30,7 +30,7 @@ def grade_command(key_points: tuple[str, ...], answer: str, as_json: bool) -> No
         payload = {
             "hits": list(result.hits),
             "coverage": round(result.coverage, 4),
-            "rating": result.rating,
+            "rating": result.rating.word,
         }
         click.echo(json.dumps(payload, ensure_ascii=False))
         return
@@ -39,4 +39,4 @@ def grade_command(key_points: tuple[str, ...], answer: str, as_json: bool) -> No
         click.echo(f"{mark} {match.key_point}")
     hit = sum(result.hits)
     click.echo(f"coverage: {hit}/{len(result.hits)} ({result.coverage:.0%})")
-    click.echo(f"rating: {result.rating}")
+    click.echo(f"rating: {result.rating.word}")

@@ -57,6 +57,11 @@ class AccessRole(db.Model):
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
 
 
+def hash_password(password: str) -> str:
+    """The stored form of a password (Werkzeug's default: scrypt, tens of milliseconds)."""
+    return generate_password_hash(password)
+
+
 class Employee(UserMixin, db.Model):
     __tablename__ = "employee"
     __table_args__ = (CheckConstraint("status IN ('active', 'left')", name="known_status"),)
@@ -127,7 +132,12 @@ class Employee(UserMixin, db.Model):
     # -- passwords ---------------------------------------------------------------
 
     def set_password(self, password: str, one_time: bool) -> None:
-        self.password_hash = generate_password_hash(password)  # Werkzeug default: scrypt
+        self.set_password_hash(hash_password(password), one_time)
+
+    def set_password_hash(self, password_hash: str, one_time: bool) -> None:
+        """Store a hash made beforehand (hashing is slow: not while holding a lock); every
+        session of the person ends."""
+        self.password_hash = password_hash
         self.must_change_password = one_time
         self.session_version = (self.session_version or 0) + 1
 

@@ -1,8 +1,8 @@
 """Bulk onboarding: a roster file → a preview → accounts with one-time passwords.
 
 The roster package reads and validates the file (pure); this module supplies what the
-database knows (job roles, existing numbers, trainers) and creates the accounts, all in
-the caller's transaction.
+database knows (job roles, existing numbers, trainers) and creates the accounts: in the
+caller's transaction (create_hires) or in one of its own (import_hires).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..database import write_transaction
 from ..i18n import N_
 from ..models import AccessRole, Employee, JobRole
 from ..models.people import ACTIVE
@@ -80,6 +81,15 @@ def create_hires(
         now=now,
     )
     return credentials
+
+
+def import_hires(
+    session: Session, hires: list[Hire], actor: Employee | None, now: datetime, filename: str = ""
+) -> list[Credential]:
+    """Create every hire's account in one transaction and commit it: all of them, or (with
+    PersonError, if anything changed since the preview) none."""
+    with write_transaction(session):
+        return create_hires(session, hires, actor, now, filename)
 
 
 def _trainer(session: Session, number: str) -> Employee:

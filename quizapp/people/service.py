@@ -1,6 +1,7 @@
 """Accounts: create, find, reset, deactivate, and who may see whom.
 
-Functions take a session, the acting person and an injected `now`; the caller commits.
+Functions take a session, the acting person and an injected `now`; the caller commits
+(the pages' use cases in manage.py do, one transaction each).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..i18n import N_, fill
 from ..models import ACCESS_ROLES, Employee, JobRole, Site
-from ..models.people import ACTIVE, LEFT
+from ..models.people import ACTIVE, LEFT, hash_password
 from ..roster import one_time_password
 from ..roster.text import normalise_employee_no
 from . import audit
@@ -83,10 +84,12 @@ def create_person(
     actor: Employee | None,
     now: datetime,
     password: str | None = None,
+    new_password: NewPassword | None = None,
     create_site: bool = False,
     audit_action: str | None = "person_create",
 ) -> tuple[Employee, str]:
-    """Create an account. Without `password`, a one-time password is generated and returned."""
+    """Create an account. Without `password`, a one-time password is generated and returned
+    (or `new_password`'s, prepared before the caller's write transaction)."""
     try:
         number = normalise_employee_no(new.employee_no)
     except ValueError as exc:
@@ -119,9 +122,9 @@ def create_person(
         updated_at=now,
     )
     person.set_roles(set(new.roles))
-    one_time = password is None
-    secret = password if password is not None else one_time_password()
-    person.set_password(secret, one_time=one_time)
+    if new_password is None:
+        new_password = NewPassword.one_time() if password is None else NewPassword.chosen(password)
+    person.set_password_hash(new_password.hash, one_time=password is None)
     session.add(person)
     if audit_action:
         session.flush()
@@ -133,16 +136,40 @@ def create_person(
             detail={"roles": sorted(new.roles)},
             now=now,
         )
-    return person, secret
+    return person, new_password.secret
 
 
-def reset_password(session: Session, person: Employee, actor: Employee, now: datetime) -> str:
+@dataclass(frozen=True)
+class NewPassword:
+    """A password and its hash, made before a write transaction begins: scrypt takes tens
+    of milliseconds, and nobody else can write while one is held."""
+
+    secret: str
+    hash: str
+
+    @classmethod
+    def one_time(cls) -> NewPassword:
+        """A generated one-time password (the person must replace it at first login)."""
+        return cls.chosen(one_time_password())
+
+    @classmethod
+    def chosen(cls, password: str) -> NewPassword:
+        return cls(password, hash_password(password))
+
+
+def reset_password(
+    session: Session,
+    person: Employee,
+    actor: Employee,
+    now: datetime,
+    new: NewPassword | None = None,
+) -> str:
     """Give the person a new one-time password (ending their sessions) and return it."""
-    secret = one_time_password()
-    person.set_password(secret, one_time=True)
+    new = new or NewPassword.one_time()
+    person.set_password_hash(new.hash, one_time=True)
     person.updated_at = now
     audit.record(session, "password_reset", actor, target=person.employee_no, now=now)
-    return secret
+    return new.secret
 
 
 def deactivate(session: Session, person: Employee, actor: Employee, now: datetime) -> None:

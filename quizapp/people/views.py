@@ -1,44 +1,22 @@
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
 from ..forms import ButtonForm
 from ..i18n import translate_error
-from ..models import Employee, JobRole, Site
+from ..models import Employee
 from ..models.types import utcnow
-from ..people import onboarding, service
-from ..people.service import NewPerson, PersonError
-from ..roster import FIELDS, Credential, RosterError, handout_csv, write_csv, write_xlsx
+from ..roster import write_csv, write_xlsx
 from ..study.progress import progress as study_progress
-from .forms import ConfirmImportForm, PersonForm, RosterUploadForm, SearchForm
+from . import manage, service
+from .forms import PersonForm, SearchForm
+from .manage import PersonDetails
+from .service import PersonError
 
 bp = Blueprint("people", __name__, url_prefix="/people")
-
-
-def roster_fields():
-    return FIELDS
-
-
-def _choices(model, blank: str) -> list[tuple[int, str]]:
-    return [(0, blank)] + [
-        (row.id, row.name) for row in db.session.scalars(select(model).order_by(model.name))
-    ]
 
 
 def _person_or_404(person_id: int) -> Employee:
@@ -56,8 +34,8 @@ def _require_manage(person: Employee) -> None:
 @bp.get("/")
 def index():
     form = SearchForm(request.args)
-    form.job_role.choices = _choices(JobRole, _("全部岗位"))
-    form.site.choices = _choices(Site, _("全部项目"))
+    form.job_role.choices = [(0, _("全部岗位"))] + manage.job_role_choices(db.session)
+    form.site.choices = [(0, _("全部项目"))] + manage.site_choices(db.session)
     people = service.search_people(
         db.session,
         current_user,
@@ -87,20 +65,30 @@ def reset_password(person_id: int):
     _require_manage(person)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    secret = service.reset_password(db.session, person, current_user, utcnow())
-    db.session.commit()
+    secret = manage.reset_account_password(db.session, person.id, current_user, utcnow())
+    if secret is None:  # removed since it was loaded
+        abort(404)
     return render_template("people/password_shown.html", person=person, password=secret)
 
 
 def _person_form(form: PersonForm) -> None:
-    form.job_role.choices = _choices(JobRole, _("（无）"))
-    form.site.choices = _choices(Site, _("（无）"))
-    trainers = db.session.scalars(
-        select(Employee).where(Employee.status == "active").order_by(Employee.employee_no)
+    none = (0, _("（无）"))
+    form.job_role.choices = [none] + manage.job_role_choices(db.session)
+    form.site.choices = [none] + manage.site_choices(db.session)
+    form.trainer.choices = [none] + manage.trainer_choices(db.session)
+
+
+def _details(form: PersonForm) -> PersonDetails:
+    return PersonDetails(
+        name=form.name.data,
+        phone=form.phone.data or "",
+        email=form.email.data or "",
+        job_role_id=form.job_role.data or None,
+        site_id=form.site.data or None,
+        hire_date=form.hire_date.data,
+        go_live_date=form.go_live_date.data,
+        trainer_id=form.trainer.data or None,
     )
-    form.trainer.choices = [SelectChoice(0, _("（无）"))] + [
-        SelectChoice(t.id, f"{t.employee_no} {t.name}") for t in trainers if t.has_role("trainer")
-    ]
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -108,31 +96,13 @@ def new():
     form = PersonForm()
     _person_form(form)
     if form.validate_on_submit():
-        job_role = db.session.get(JobRole, form.job_role.data) if form.job_role.data else None
-        site = db.session.get(Site, form.site.data) if form.site.data else None
-        trainer = db.session.get(Employee, form.trainer.data) if form.trainer.data else None
         try:
-            person, secret = service.create_person(
-                db.session,
-                NewPerson(
-                    employee_no=form.employee_no.data,
-                    name=form.name.data,
-                    job_role=job_role.name if job_role else None,
-                    site=site.name if site else None,
-                    phone=form.phone.data or "",
-                    email=form.email.data or "",
-                    hire_date=form.hire_date.data,
-                    go_live_date=form.go_live_date.data,
-                    trainer_no=trainer.employee_no if trainer else None,
-                ),
-                current_user,
-                utcnow(),
+            person, secret = manage.create_account(
+                db.session, form.employee_no.data, _details(form), current_user, utcnow()
             )
         except PersonError as exc:
-            db.session.rollback()
             getattr(form, exc.field, form.employee_no).errors.append(translate_error(exc))
         else:
-            db.session.commit()
             return render_template(
                 "people/password_shown.html", person=person, password=secret, created=True
             )
@@ -152,25 +122,10 @@ def edit(person_id: int):
     form.employee_no.data = person.employee_no  # the login name does not change
     if form.validate_on_submit():
         try:
-            service.update_person(
-                db.session,
-                person,
-                name=form.name.data,
-                phone=form.phone.data or "",
-                email=form.email.data or "",
-                job_role_id=form.job_role.data or None,
-                site_id=form.site.data or None,
-                hire_date=form.hire_date.data,
-                go_live_date=form.go_live_date.data,
-                trainer_id=form.trainer.data or None,
-                actor=current_user,
-                now=utcnow(),
-            )
+            manage.update_account(db.session, person.id, _details(form), current_user, utcnow())
         except PersonError as exc:
-            db.session.rollback()
             getattr(form, exc.field, form.name).errors.append(translate_error(exc))
         else:
-            db.session.commit()
             flash(_("已保存。"), "success")
             return redirect(url_for("people.detail", person_id=person.id))
     return render_template("people/edit.html", form=form, person=person)
@@ -182,11 +137,11 @@ def deactivate(person_id: int):
     _require_manage(person)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    if person.id == current_user.id:
-        flash(_("不能停用自己的账号。"), "error")
+    try:
+        manage.deactivate_account(db.session, person.id, current_user, utcnow())
+    except PersonError as exc:
+        flash(translate_error(exc), "error")
     else:
-        service.deactivate(db.session, person, current_user, utcnow())
-        db.session.commit()
         flash(_("已停用 %(name)s 的账号，学习记录保留。", name=person.name), "success")
     return redirect(url_for("people.detail", person_id=person.id))
 
@@ -197,131 +152,15 @@ def reactivate(person_id: int):
     _require_manage(person)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    service.reactivate(db.session, person, current_user, utcnow())
-    db.session.commit()
+    manage.reactivate_account(db.session, person.id, current_user, utcnow())
     flash(_("已恢复 %(name)s 的账号。", name=person.name), "success")
     return redirect(url_for("people.detail", person_id=person.id))
 
 
-# -- bulk onboarding ----------------------------------------------------------------
-
-_IMPORT_SALT = "roster-import"
-_IMPORT_MAX_AGE = 3600  # a preview is confirmed within the hour, or uploaded again
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_IMPORT_SALT)
-
-
-@bp.route("/import", methods=["GET", "POST"])
-def import_roster():
-    form = RosterUploadForm()
-    preview = file_errors = confirm = None
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            preview = onboarding.preview_roster(db.session, upload.read(), upload.filename or "")
-        except RosterError as exc:
-            file_errors = exc.messages
-        else:
-            if preview.ok:
-                confirm = ConfirmImportForm(
-                    payload=_serializer().dumps(
-                        {"file": upload.filename, "hires": onboarding.hires_to_json(preview.hires)}
-                    )
-                )
-    return render_template(
-        "people/import.html",
-        form=form,
-        preview=preview,
-        file_errors=file_errors,
-        confirm=confirm,
-        fields=roster_fields(),
-    )
-
-
-@bp.post("/import/confirm")
-def confirm_import():
-    form = ConfirmImportForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        data = _serializer().loads(form.payload.data, max_age=_IMPORT_MAX_AGE)
-    except SignatureExpired:
-        flash(_("预览已超过一小时，请重新上传文件。"), "error")
-        return redirect(url_for("people.import_roster"))
-    except BadSignature:
-        abort(400)
-    hires = onboarding.hires_from_json(data["hires"])
-    try:
-        credentials = onboarding.create_hires(
-            db.session, hires, current_user, utcnow(), data["file"]
-        )
-    except PersonError as exc:
-        db.session.rollback()
-        flash(
-            _("没有导入任何人：%(message)s。请重新上传文件预览。", message=translate_error(exc)),
-            "error",
-        )
-        return redirect(url_for("people.import_roster"))
-    db.session.commit()
-    return render_template("people/imported.html", credentials=credentials, handout=ButtonForm())
-
-
-@bp.post("/import/handout")
-def handout():
-    """The hand-out list as a CSV, from the page that just showed it: the passwords are
-    sent back by that page, never stored on the server."""
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    numbers = request.form.getlist("employee_no")
-    names = request.form.getlist("name")
-    passwords = request.form.getlist("password")
-    if not numbers or not (len(numbers) == len(names) == len(passwords)):
-        abort(400)
-    credentials = [Credential(n, m, p) for n, m, p in zip(numbers, names, passwords, strict=True)]
-    return Response(
-        handout_csv(credentials),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": "attachment; filename=handout.csv",
-            "Cache-Control": "no-store",
-        },
-    )
-
-
 @bp.get("/export.<any(csv, xlsx):fmt>")
 def export(fmt: str):
-    people = service.search_people(db.session, current_user, limit=100_000)
-    header = [
-        _("工号"),
-        _("姓名"),
-        _("手机"),
-        _("邮箱"),
-        _("岗位"),
-        _("项目"),
-        _("入职日期"),
-        _("上岗日期"),
-        _("培训师"),
-        _("权限"),
-        _("状态"),
-    ]
-    rows = [
-        [
-            p.employee_no,
-            p.name,
-            p.phone,
-            p.email,
-            p.job_role.name if p.job_role else "",
-            p.site.name if p.site else "",
-            p.hire_date.isoformat() if p.hire_date else "",
-            p.go_live_date.isoformat() if p.go_live_date else "",
-            p.trainer.employee_no if p.trainer else "",
-            "、".join(sorted(p.roles)),
-            p.status,
-        ]
-        for p in people
-    ]
+    header = [_(title) for title in manage.EXPORT_HEADER]
+    rows = manage.export_rows(db.session, current_user)
     if fmt == "csv":
         body, mimetype = write_csv(rows, header), "text/csv"
     else:

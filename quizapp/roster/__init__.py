@@ -10,8 +10,10 @@ call, in order::
         handout_csv(credentials)                    # shown once, downloadable
 
 Modules: ``model`` (dataclasses), ``text`` (employee-number and text rules), ``columns``
-(header recognition), ``reading`` (decoding and CSV), ``xlsx`` (safe XLSX reading),
-``validate`` (per-row checks), ``export`` (formula-safe CSV/XLSX, passwords).
+(header recognition), ``table`` (rows of cells to a ``RosterTable``, shared by both
+readers), ``xlsx`` (safe XLSX reading), ``reading`` (decoding, CSV, and ``read_roster``
+choosing CSV or XLSX), ``validate`` (per-row checks), ``export`` (formula-safe CSV/XLSX,
+passwords).
 """
 
 from .columns import FIELDS, TEMPLATE_HEADER, FieldSpec, field_for_header

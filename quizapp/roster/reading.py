@@ -13,15 +13,15 @@ import io
 from collections.abc import Iterable
 from pathlib import PurePath
 
-from .columns import is_blank, recognise_header
-from .model import DEFAULT_LIMITS, CellValue, RawRow, RosterError, RosterLimits, RosterTable
+from .model import DEFAULT_LIMITS, CellValue, RosterError, RosterLimits, RosterTable
+from .table import SAVE_AS_HINT, build_table
+from .xlsx import XLS_MAGIC, ZIP_MAGIC, read_xlsx
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
 )
-_SAVE_AS_HINT = "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或直接上传 .xlsx 文件"
 
 
 def _too_big(size: int, limits: RosterLimits) -> RosterError:
@@ -45,7 +45,7 @@ def decode_csv_bytes(data: bytes) -> str:
             except UnicodeDecodeError as exc:
                 raise RosterError(
                     f"文件开头标明是 {encoding.upper()} 编码，但第 {exc.start + len(bom)} 个字节处"
-                    f"无法按此编码读取，文件可能已损坏；{_SAVE_AS_HINT}"
+                    f"无法按此编码读取，文件可能已损坏；{SAVE_AS_HINT}"
                     f" (byte-order mark says {encoding}, but the bytes are not)"
                 ) from None
     return _decode_without_bom(data)[0]
@@ -59,7 +59,7 @@ def _decode_without_bom(data: bytes) -> tuple[str, str]:
             continue
     hint = "（文件里有 NUL 字节，可能是没有 BOM 的 UTF-16 文本）" if b"\x00" in data else ""
     raise RosterError(
-        "无法识别文件编码：既不是 UTF-8，也不是 GBK/GB18030" + hint + "。" + _SAVE_AS_HINT + "。"
+        "无法识别文件编码：既不是 UTF-8，也不是 GBK/GB18030" + hint + "。" + SAVE_AS_HINT + "。"
         " (The file is neither UTF-8 nor GBK/GB18030; save it as CSV UTF-8 or upload .xlsx.)"
     )
 
@@ -100,68 +100,6 @@ def read_csv(data: bytes, limits: RosterLimits = DEFAULT_LIMITS) -> RosterTable:
     return build_table(records(), source="csv", encoding=encoding, limits=limits)
 
 
-def build_table(
-    records: Iterable[list[CellValue]],
-    source: str,
-    limits: RosterLimits = DEFAULT_LIMITS,
-    encoding: str | None = None,
-) -> RosterTable:
-    """Turn rows of cells (first non-empty row = header) into a ``RosterTable``.
-
-    Row numbers count every record, blank ones included, so they match what HR sees in
-    Excel. Blank rows are skipped (trailing or not). Reading stops as soon as there are
-    more than ``limits.max_data_rows`` non-empty data rows.
-    """
-    header: list[CellValue] | None = None
-    header_row = 0
-    body: list[tuple[int, list[CellValue]]] = []
-    data_columns: set[int] = set()
-    for number, cells in enumerate(records, start=1):
-        if all(is_blank(cell) for cell in cells):
-            continue
-        if header is None:
-            header, header_row = list(cells), number
-            if any(isinstance(cell, str) and "\x00" in cell for cell in cells):
-                raise RosterError(
-                    "表头里有 NUL 字符：文件可能是没有 BOM 的 UTF-16 文本，或根本不是 CSV；"
-                    + _SAVE_AS_HINT
-                    + " (NUL in header: UTF-16 without byte-order mark?)"
-                )
-            continue
-        if len(body) >= limits.max_data_rows:
-            raise RosterError(
-                f"数据行太多：超过 {limits.max_data_rows} 行（在第 {number} 行停止读取）；"
-                f"请分成几个文件上传 (too many rows)"
-            )
-        data_columns.update(i for i, cell in enumerate(cells, start=1) if not is_blank(cell))
-        body.append((number, list(cells)))
-    if header is None:
-        raise RosterError("文件里没有内容：第一行应是表头（工号、姓名、岗位……）(no header row)")
-    if len(header) > limits.max_columns or (
-        data_columns and max(data_columns) > limits.max_columns
-    ):
-        width = max([len(header), *data_columns])
-        raise RosterError(
-            f"列太多：{width} 列，最多 {limits.max_columns} 列；请删除多余的列 (too many columns)"
-        )
-    columns = recognise_header(header, data_columns)
-    if not body:
-        raise RosterError(
-            f"表头（第 {header_row} 行）下面没有数据行，请至少填写一名员工 (no data rows)"
-        )
-    rows = tuple(
-        RawRow(
-            number,
-            {
-                column.field: cells[column.position - 1] if column.position <= len(cells) else None
-                for column in columns
-            },
-        )
-        for number, cells in body
-    )
-    return RosterTable(columns, rows, source=source, encoding=encoding)
-
-
 def read_roster(
     data: bytes, filename: str = "", limits: RosterLimits = DEFAULT_LIMITS
 ) -> RosterTable:
@@ -170,8 +108,6 @@ def read_roster(
     .xls (Excel 97-2003) and encrypted workbooks are refused with a message saying how to
     save the file instead.
     """
-    from .xlsx import XLS_MAGIC, ZIP_MAGIC, read_xlsx
-
     suffix = PurePath(filename).suffix.lower()
     if len(data) > limits.max_file_bytes:
         raise _too_big(len(data), limits)

@@ -32,7 +32,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring, iterparse
 
 from .model import DEFAULT_LIMITS, CellValue, RosterError, RosterLimits, RosterTable
-from .reading import build_table
+from .table import build_table
 from .text import column_letter
 
 ZIP_MAGIC = b"PK\x03\x04"

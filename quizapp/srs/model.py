@@ -1,4 +1,4 @@
-"""Value objects of the scheduling policy: role settings, memory states, reviews.
+"""Value objects of the scheduling policy: ratings, role settings, memory states, reviews.
 
 Plain frozen dataclasses with ``to_dict``/``from_dict`` (the py-fsrs style). Ratings and
 fsrs states are stored as ints, datetimes as aware UTC. Nothing here imports ``fsrs``:
@@ -7,18 +7,39 @@ the constants below mirror its enums and are checked against them in the tests.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
+from enum import IntEnum
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-# fsrs.Rating values.
-AGAIN = 1
-HARD = 2
-GOOD = 3
-EASY = 4
-RATINGS = (AGAIN, HARD, GOOD, EASY)
+
+class Rating(IntEnum):
+    """How well an item was recalled: fsrs.Rating's values, and the project's one
+    vocabulary of ratings. Grading proposes one, the scheduler takes it, the review log
+    stores its int, and forms, the CLI and JSON use its :attr:`word`."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+    @property
+    def word(self) -> str:
+        """ "again", "hard", "good" or "easy"."""
+        return self.name.lower()
+
+    @classmethod
+    def from_word(cls, word: str) -> Rating:
+        """The rating named by :attr:`word`; ValueError for anything else."""
+        if isinstance(word, str) and word.islower() and word.upper() in cls.__members__:
+            return cls[word.upper()]
+        raise ValueError(f"unknown rating {word!r}; expected one of {[r.word for r in cls]}")
+
+
+AGAIN, HARD, GOOD, EASY = Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.EASY
+RATINGS = tuple(Rating)
 
 # fsrs.State values. An item without a MemoryState (or with last_review None) is new.
 LEARNING = 1
@@ -158,6 +179,11 @@ class MemoryState:
         """True until the first (non-retry) review."""
         return self.last_review is None
 
+    def relearning(self, now: datetime) -> MemoryState:
+        """The state after the item's right answer changed: back to relearning, due at
+        ``now``. Stability and difficulty are kept, so FSRS knows the item is not new."""
+        return replace(self, state=RELEARNING, step=0, due=now)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict (ISO 8601 UTC datetimes)."""
         return {
@@ -206,7 +232,7 @@ class Review:
 
     item_id: int
     item_version: int
-    rating: int
+    rating: Rating
     answered_at: datetime
     is_retry: bool = False
     duration_ms: int | None = None
@@ -214,6 +240,7 @@ class Review:
     def __post_init__(self) -> None:
         if self.rating not in RATINGS:
             raise ValueError(f"unknown rating {self.rating!r}")
+        object.__setattr__(self, "rating", Rating(self.rating))
         object.__setattr__(self, "answered_at", to_utc(self.answered_at))
 
     def to_dict(self) -> dict[str, Any]:
@@ -240,3 +267,20 @@ class Review:
             is_retry=bool(data.get("is_retry", False)),
             duration_ms=None if data.get("duration_ms") is None else int(data["duration_ms"]),
         )
+
+
+@dataclass(frozen=True)
+class Reset:
+    """The item's right answer changed and the learner must relearn it (logged as a
+    review-log entry of kind "reset"; :meth:`MemoryState.relearning` is its effect).
+
+    Attributes:
+        item_id: database id of the item.
+        at: server time of the re-import that changed the answer (aware UTC).
+    """
+
+    item_id: int
+    at: datetime
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "at", to_utc(self.at))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from quizapp.srs.days import day_start, study_day
-from quizapp.srs.model import AGAIN, REVIEW, MemoryState, RoleSettings, to_utc
+from quizapp.srs.model import REVIEW, MemoryState, RoleSettings, to_utc
 from quizapp.srs.scheduler import predict_recall
 
 # Estimated time on one card: a due review (recall, answer, feedback) and a new item
@@ -84,9 +84,11 @@ class SessionPlan:
         return not self.cards
 
 
-def should_retry(rating: int, is_retry: bool) -> bool:
-    """After a wrong answer show the item once more in the same session, at most once."""
-    return rating == AGAIN and not is_retry
+def should_retry(correct: bool, is_retry: bool) -> bool:
+    """After an answer that was not right, offer the item once more in the same session,
+    at most once. "Right" is what the employee was shown (✓): for objective items that is
+    any rating but Again, for 问答 Good or better (quizapp.questions)."""
+    return not correct and not is_retry
 
 
 def _index(states: Mapping[int, MemoryState] | Iterable[MemoryState]) -> dict[int, MemoryState]:

@@ -35,6 +35,7 @@ from quizapp.srs.model import (
     AGAIN,
     DEFAULT_SETTINGS,
     MemoryState,
+    Reset,
     Review,
     RoleSettings,
     to_utc,
@@ -166,36 +167,43 @@ def apply_answer(
 
 
 def replay(
-    reviews: Iterable[Review],
+    log: Iterable[Review | Reset],
     settings: RoleSettings,
     *,
     variant: Variant = OURS,
-) -> MemoryState:
-    """Rebuild an item's memory state from its review log.
+) -> MemoryState | None:
+    """Rebuild an item's memory state from its review log: answers and resets.
 
-    Reviews are applied in ``answered_at`` order (ties keep log order); all must be for
-    the same item. Replaying the log that ``apply_answer`` produced gives exactly the
-    state it returned. Replaying with other settings reschedules under those settings.
+    Entries are applied in time order (ties keep log order); all must be for the same
+    item. Replaying the log that ``apply_answer`` (and ``MemoryState.relearning``)
+    produced gives exactly the state they returned. Replaying with other settings
+    reschedules under those settings. A log of resets alone gives None: nothing was
+    learnt, so the item is still new.
 
     Raises:
-        ValueError: if there are no reviews or they are for different items.
+        ValueError: if the log is empty or holds entries for different items.
     """
-    ordered = sorted(reviews, key=lambda r: r.answered_at)
+    ordered = sorted(
+        log, key=lambda entry: entry.at if isinstance(entry, Reset) else entry.answered_at
+    )
     if not ordered:
         raise ValueError("replay needs at least one review")
-    item_ids = {r.item_id for r in ordered}
+    item_ids = {entry.item_id for entry in ordered}
     if len(item_ids) != 1:
         raise ValueError(f"reviews for several items: {sorted(item_ids)}")
-    state = MemoryState.new(ordered[0].item_id, ordered[0].answered_at)
-    for review in ordered:
+    state: MemoryState | None = None
+    for entry in ordered:
+        if isinstance(entry, Reset):
+            state = state.relearning(entry.at) if state is not None else None
+            continue
         state, _ = apply_answer(
-            state,
-            review.rating,
-            review.answered_at,
+            state or MemoryState.new(entry.item_id, entry.answered_at),
+            entry.rating,
+            entry.answered_at,
             settings,
-            item_version=review.item_version,
-            is_retry=review.is_retry,
-            duration_ms=review.duration_ms,
+            item_version=entry.item_version,
+            is_retry=entry.is_retry,
+            duration_ms=entry.duration_ms,
             variant=variant,
         )
     return state

@@ -1,3 +1,5 @@
+"""The employee's study pages: today's session, answering, feedback, undo, progress."""
+
 from __future__ import annotations
 
 import uuid
@@ -7,33 +9,20 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
 
 from ..extensions import db
 from ..forms import ButtonForm
 from ..models import ReviewLog
 from ..models.types import utcnow
-from .items import ItemView
+from ..questions import question_type
+from .answers import latest_review_id, may_retry, next_steps, overrule, submit_answer, undo_last
+from .curriculum import role_items
+from .errors import StudyError
+from .items import ItemView, load_item
 from .progress import progress
-from .service import (
-    RATING_NAMES,
-    Card,
-    StudyError,
-    Ticket,
-    day_summary,
-    load_item,
-    overrule,
-    present,
-    role_items,
-    submit_answer,
-    today_counts,
-    today_plan,
-    undo_last,
-)
+from .session import Card, Ticket, day_summary, present, today_counts, today_plan
 
 bp = Blueprint("study", __name__, url_prefix="/study")
-
-_MAX_TEXT = 2000
 
 
 def _signer() -> URLSafeSerializer:
@@ -80,20 +69,16 @@ def session():
     return _render_card(card, plan, counts.answered)
 
 
-def _answer_from_form(item: ItemView) -> dict:
-    form = request.form
-    if item.type in ("single", "multi"):
-        picked = sorted({int(v) for v in form.getlist("choice") if v.isdigit()})
-        return {"choices": picked[:1] if item.type == "single" else picked}
-    if item.type == "judge":
-        verdict = form.get("verdict")
-        return {"verdict": {"true": True, "false": False}.get(verdict)}
-    if item.type == "cloze":
-        return {"blanks": [value[:200] for value in form.getlist("blank")][: len(item.blanks)]}
-    rating = form.get("self_rating")
-    if rating in RATING_NAMES.values():
-        return {"self_rating": rating}
-    return {"text": form.get("text", "")[:_MAX_TEXT]}
+def _client_time() -> datetime | None:
+    """The phone's clock at answering (kept for the record, never trusted for scheduling)."""
+    raw = request.form.get("client_time")
+    if not raw:
+        return None
+    try:
+        client_time = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return client_time if client_time.tzinfo is not None else None
 
 
 @bp.post("/answer")
@@ -106,24 +91,16 @@ def answer():
     item = load_item(db.session, ticket.item_id)
     if item is None:
         abort(404)
-    client_time = None
-    try:
-        if request.form.get("client_time"):
-            client_time = datetime.fromisoformat(request.form["client_time"].replace("Z", "+00:00"))
-            if client_time.tzinfo is None:
-                client_time = None
-    except ValueError:
-        client_time = None
     now = utcnow()
     try:
         review = submit_answer(
             db.session,
             current_user,
             ticket,
-            _answer_from_form(item),
+            question_type(item.type).read_form(request.form, item),
             key,
             now,
-            client_time,
+            _client_time(),
             item=item,
         )
     except StudyError as error:
@@ -135,22 +112,14 @@ def answer():
 def _feedback(review: ReviewLog, latest_id: int | None = None, item: ItemView | None = None):
     if item is None or item.id != review.item_id:
         item = load_item(db.session, review.item_id)
-    latest = latest_id or db.session.scalar(
-        select(ReviewLog.id)
-        .where(ReviewLog.employee_id == current_user.id, ReviewLog.undone_at.is_(None))
-        .order_by(ReviewLog.server_time.desc(), ReviewLog.id.desc())
-        .limit(1)
-    )
+    steps = next_steps(review, latest_id or latest_review_id(db.session, current_user.id))
     return render_template(
         "study/feedback.html",
         review=review,
         item=item,
-        can_undo=latest == review.id and review.undone_at is None,
-        can_retry=review.kind == "review" and review.correct is False and latest == review.id,
-        can_overrule=review.proposed_rating is not None
-        and review.undone_at is None
-        and latest == review.id,
-        rating_name=RATING_NAMES.get(review.rating, ""),
+        can_undo=steps.undo,
+        can_retry=steps.retry,
+        can_overrule=steps.overrule,
     )
 
 
@@ -169,7 +138,7 @@ def review(review_id: int):
 @bp.get("/retry/<int:review_id>")
 def retry(review_id: int):
     wrong = _own_review(review_id)
-    if wrong.kind != "review" or wrong.correct is not False or wrong.undone_at is not None:
+    if wrong.kind != "review" or not may_retry(wrong):
         abort(404)
     try:
         card = present(db.session, current_user, wrong.item_id, utcnow(), retry=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from quizapp.grading import KeyPointResult, grade_key_points
+from quizapp.srs import Rating
 
 THREE_QUIET = ["说话轻", "走路轻", "操作轻"]
 SERVICE_IDEA = ["事事想着业主", "时时为了企业", "当好保姆", "做好管家", "交好朋友"]
@@ -19,7 +20,7 @@ def test_result_shape():
     assert isinstance(result, KeyPointResult)
     assert result.hits == (True, True, False)
     assert result.coverage == pytest.approx(2 / 3)
-    assert result.rating == "hard"
+    assert result.rating is Rating.HARD
     assert [m.key_point for m in result.matches] == THREE_QUIET
     data = result.to_dict()
     assert set(data) == {"hits", "coverage", "rating", "matches"}
@@ -53,7 +54,7 @@ def test_partial_answer():
 def test_empty_answers_hit_nothing(answer):
     result = grade_key_points(SERVICE_IDEA, answer)
     assert result.hits == (False,) * 5
-    assert result.coverage == 0.0 and result.rating == "again"
+    assert result.coverage == 0.0 and result.rating is Rating.AGAIN
 
 
 @pytest.mark.parametrize(

@@ -110,10 +110,9 @@ def test_new_items_are_interleaved_with_reviews():
 
 
 def test_one_retry_at_most():
-    assert should_retry(AGAIN, is_retry=False)
-    assert not should_retry(AGAIN, is_retry=True)
-    assert not should_retry(GOOD, is_retry=False)
-    assert not should_retry(HARD, is_retry=False)
+    assert should_retry(False, is_retry=False)
+    assert not should_retry(False, is_retry=True)
+    assert not should_retry(True, is_retry=False)
 
 
 def test_red_line_items_below_threshold_are_listed_and_scheduled():

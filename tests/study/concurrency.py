@@ -16,7 +16,9 @@ def answer_many(
     from quizapp.extensions import db
     from quizapp.models import Employee
     from quizapp.models.types import utcnow
-    from quizapp.study import service
+    from quizapp.study.answers import submit_answer
+    from quizapp.study.errors import StudyError
+    from quizapp.study.session import present
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x"})
     done = dict.fromkeys(item_ids, 0)
@@ -29,10 +31,10 @@ def answer_many(
             for _attempt in range(50):
                 now = utcnow()
                 try:
-                    ticket = service.present(
+                    ticket = present(
                         db.session, employee, item_id, now - timedelta(seconds=3)
                     ).ticket
-                    service.submit_answer(
+                    submit_answer(
                         db.session,
                         employee,
                         ticket,
@@ -42,7 +44,7 @@ def answer_many(
                     )
                     done[item_id] += 1
                     break
-                except service.StudyError as error:
+                except StudyError as error:
                     db.session.rollback()
                     if error.status != 409:
                         errors.append(f"{error.status} {error}")

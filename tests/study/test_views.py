@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from quizapp.extensions import db
 from quizapp.models import Item, JobRole, ReviewLog
 from quizapp.models.types import utcnow
-from quizapp.study.service import present
+from quizapp.study.session import present
 from tests.factories import STUDY_BANK as BANK
 from tests.factories import load_bank, login, make_person
 
