@@ -11,10 +11,8 @@ since these machines are too noisy for absolute timings in tests.
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 from machine import machine
@@ -31,26 +29,14 @@ from quizapp.roster import (  # noqa: E402
 )
 from tests.roster.util import (  # noqa: E402
     JOB_ROLES,
-    SHEET_OPEN,
     SITES,
     TRAINERS,
     good_row,
     million_rows,
     raw_xlsx,
     xlsx_bytes,
+    zip_bomb,
 )
-
-
-def zip_bomb(entry_size: int) -> bytes:
-    buffer = io.BytesIO(raw_xlsx([SHEET_OPEN, "<sheetData/></worksheet>"]))
-    with (
-        zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive,
-        archive.open("xl/media/image1.png", "w") as entry,
-    ):
-        chunk = bytes(1024 * 1024)
-        for _ in range(entry_size // len(chunk)):
-            entry.write(chunk)
-    return buffer.getvalue()
 
 
 def best_of(repeat: int, function) -> float:

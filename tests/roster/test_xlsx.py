@@ -22,6 +22,7 @@ from .util import (
     million_rows,
     raw_xlsx,
     xlsx_bytes,
+    zip_bomb,
 )
 
 
@@ -133,25 +134,8 @@ def test_far_away_cell_is_refused_without_padding_rows():
         read_xlsx(data)
 
 
-def zeros(size: int) -> bytes:
-    return b"\0" * size
-
-
-def bomb(entry_size: int) -> bytes:
-    data = raw_xlsx([SHEET_OPEN, "<sheetData/></worksheet>"])
-    buffer = io.BytesIO(data)
-    with (
-        zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive,
-        archive.open("xl/media/image1.png", "w") as entry,
-    ):
-        chunk = zeros(1024 * 1024)
-        for _ in range(entry_size // len(chunk)):
-            entry.write(chunk)
-    return buffer.getvalue()
-
-
 def test_zip_bomb_is_refused_from_the_directory():
-    data = bomb(64 * 1024 * 1024)
+    data = zip_bomb(64 * 1024 * 1024)
     assert len(data) < 1024 * 1024
     message = refusal(read_roster, data, "bomb.xlsx")
     # Refused from the zip directory's declared size: nothing was decompressed.
@@ -159,20 +143,20 @@ def test_zip_bomb_is_refused_from_the_directory():
 
 
 def test_high_compression_ratio_is_refused_even_below_the_size_limit():
-    message = refusal(read_xlsx, bomb(4 * 1024 * 1024))
+    message = refusal(read_xlsx, zip_bomb(4 * 1024 * 1024))
     assert "压缩比" in message
 
 
 def test_large_but_ordinary_sheet_gets_a_plain_message():
     limits = RosterLimits(max_entry_bytes=1024 * 1024, max_ratio=10**6)
     with pytest.raises(RosterError, match="内容太多.*最多 5000 行数据"):
-        read_xlsx(bomb(2 * 1024 * 1024), limits)
+        read_xlsx(zip_bomb(2 * 1024 * 1024), limits)
 
 
 def test_total_uncompressed_size_limit():
     limits = RosterLimits(max_total_bytes=2 * 1024 * 1024, max_ratio=10**6)
     with pytest.raises(RosterError, match="解压后共"):
-        read_xlsx(bomb(3 * 1024 * 1024), limits)
+        read_xlsx(zip_bomb(3 * 1024 * 1024), limits)
 
 
 def test_too_many_zip_entries():

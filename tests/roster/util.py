@@ -134,3 +134,16 @@ def million_rows(dimension: bool, filled: bool = True, rows: int = 1_000_000) ->
         yield chunk
     yield row * (rows % 10_000)
     yield "</sheetData></worksheet>"
+
+
+def zip_bomb(entry_size: int) -> bytes:
+    """A workbook with one more entry of `entry_size` zero bytes: tiny zipped, huge unpacked."""
+    buffer = io.BytesIO(raw_xlsx([SHEET_OPEN, "<sheetData/></worksheet>"]))
+    with (
+        zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("xl/media/image1.png", "w") as entry,
+    ):
+        chunk = bytes(1024 * 1024)
+        for _ in range(entry_size // len(chunk)):
+            entry.write(chunk)
+    return buffer.getvalue()
