@@ -37,9 +37,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
 
-    from . import accounts, database, policy, security
+    from . import accounts, database, policy, security, urls
     from .extensions import babel, csrf, db, migrate
 
+    urls.init_app(app)  # before any route is added: <int:…> is bounded everywhere
     db.init_app(app)
     migrate.init_app(app, db)
     # Authorisation before CSRF: an anonymous POST is sent to the login page, not a 400.

@@ -123,7 +123,9 @@ def bank_export(bank_id: str, output: Path | None) -> None:
         click.echo(f"wrote {output} ({len(bank.items)} items)", err=True)
 
 
-user_cli = AppGroup("user", help="Create people and import rosters of new hires.")
+user_cli = AppGroup(
+    "user", help="Create people, import rosters of new hires, set passwords, deactivate."
+)
 
 
 @user_cli.command("create")
@@ -229,6 +231,55 @@ def user_import(file: Path, dry_run: bool, handout: Path | None) -> None:
         click.echo(f"created {len(credentials)} people; one-time passwords (shown once):")
         for credential in credentials:
             click.echo(f"{credential.employee_no}\t{credential.name}\t{credential.password}")
+
+
+@user_cli.command("password")
+@click.argument("employee_no")
+@click.option(
+    "--password",
+    prompt="新密码 (new password)",
+    hide_input=True,
+    confirmation_prompt=True,
+    help="The new password (asked for when not given).",
+)
+def user_password(employee_no: str, password: str) -> None:
+    """Set a person's password, kept at their next login (such as a demo account's, whose
+    published password works only on the development machine). Their sessions end."""
+    from .extensions import db
+    from .models.types import utcnow
+    from .people.manage import set_account_password
+    from .people.service import PersonError, find_by_employee_no
+
+    person = find_by_employee_no(db.session, employee_no)
+    if person is None:
+        click.echo(f"error: nobody has the employee number {employee_no!r}", err=True)
+        sys.exit(1)
+    try:
+        set_account_password(db.session, person.id, password, None, utcnow())
+    except PersonError as exc:
+        raise click.BadParameter(exc.message, param_hint="--password") from exc
+    click.echo(f"password set for {person.employee_no} ({person.name}); their sessions ended")
+
+
+@user_cli.command("deactivate")
+@click.argument("employee_nos", nargs=-1, required=True)
+def user_deactivate(employee_nos: tuple[str, ...]) -> None:
+    """Deactivate people: they can no longer log in; their history stays. For the demo
+    accounts: quizapp user deactivate ADMIN T001 H001 E001 E002 E003 E004"""
+    from .extensions import db
+    from .models.types import utcnow
+    from .people.manage import deactivate_account
+    from .people.service import find_by_employee_no
+
+    people = [(number, find_by_employee_no(db.session, number)) for number in employee_nos]
+    unknown = [number for number, person in people if person is None]
+    if unknown:
+        click.echo(f"error: no such employee number: {', '.join(unknown)}", err=True)
+        click.echo("nobody was deactivated.", err=True)
+        sys.exit(1)
+    for _number, person in people:
+        deactivate_account(db.session, person.id, None, utcnow())
+        click.echo(f"deactivated {person.employee_no} ({person.name})")
 
 
 @click.command("demo")

@@ -1,10 +1,13 @@
-"""Engine settings that must hold on every connection, and write transactions that
-serialise read-modify-write updates on every engine."""
+"""Engine settings that must hold on every connection, SQLite files readable by their owner
+only, and write transactions that serialise read-modify-write updates on every engine."""
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
-from contextlib import contextmanager
+import stat
+from contextlib import contextmanager, suppress
 
 from flask import Flask
 from sqlalchemy import event
@@ -13,6 +16,40 @@ from sqlalchemy.orm import Session
 
 _listening = False
 IMMEDIATE = "quizapp_immediate"
+log = logging.getLogger(__name__)
+
+
+def private_sqlite_file(path: str) -> None:
+    """Create the SQLite database file owner-only (0600) before SQLite opens it, and narrow
+    an existing one (and its -wal, -shm and -journal files) that others may read.
+
+    SQLite creates the -wal, -shm and -journal files with the database file's permissions,
+    whatever the umask; so an owner-only database keeps its logs owner-only too.
+    """
+    # Already there, or cannot be created here (a missing folder): SQLite says what is wrong.
+    with suppress(OSError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for name in (path, f"{path}-wal", f"{path}-shm", f"{path}-journal"):
+        try:
+            if stat.S_IMODE(os.stat(name).st_mode) & 0o077:
+                os.chmod(name, 0o600)
+        except FileNotFoundError:
+            continue
+        except PermissionError:  # another account's file: leave it, but say so
+            log.warning("cannot make %s readable by its owner only", name)
+
+
+def _on_do_connect(dialect, _record, cargs, cparams) -> None:
+    if dialect.name != "sqlite":
+        return
+    database = cargs[0] if cargs else cparams.get("database")
+    # Not in memory (":memory:", ""), nor a URI (file:…?mode=…) opened as the caller says.
+    if (
+        isinstance(database, str)
+        and database not in ("", ":memory:")
+        and not database.startswith("file:")
+    ):
+        private_sqlite_file(database)
 
 
 def _on_connect(dbapi_connection, _record) -> None:
@@ -79,6 +116,7 @@ def write_transaction(session: Session):
 def init_app(app: Flask) -> None:
     global _listening
     if not _listening:
+        event.listen(Engine, "do_connect", _on_do_connect)
         event.listen(Engine, "connect", _on_connect)
         event.listen(Engine, "begin", _on_begin)
         _listening = True

@@ -3,6 +3,7 @@ in property and telecom job roles. Created once; running it again changes nothin
 
 from __future__ import annotations
 
+import hmac
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -22,10 +23,23 @@ DEMO_PEOPLE = [
     ("E004", "赵磊", ("employee",), "10010客服代表", "人民路营业厅", "T001", "quizapp-e004"),
 ]
 
+_PUBLISHED = {number: password for number, *_rest, password in DEMO_PEOPLE}
+
+
+def has_published_password(employee_no: str, password: str) -> bool:
+    """Whether `password` is the demo account's published one (in this file, the README and
+    the output of `quizapp demo`). Cheap: no hash; meant for a password already checked."""
+    published = _PUBLISHED.get(employee_no)
+    return published is not None and hmac.compare_digest(
+        published.encode("utf-8"), password.encode("utf-8")
+    )
+
 
 def create_demo(session: Session, now: datetime) -> tuple[list[dict], bool]:
     """Create whatever of the demo organisation is missing. Returns the logins and whether
-    anything was created. Demo passwords are ready to use (no forced change)."""
+    anything was created. Demo passwords are ready to use (no forced change) on the
+    development machine; anywhere else, login refuses a published one (see
+    auth.service.attempt_login and docs/security.md)."""
     created = False
     for name in {p[3] for p in DEMO_PEOPLE if p[3]}:
         if session.scalar(select(JobRole.id).where(JobRole.name == name)) is None:

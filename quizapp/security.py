@@ -1,14 +1,19 @@
-"""Security headers, secure cookies over HTTPS, and expired-form (CSRF) handling."""
+"""Security headers, secure cookies over HTTPS, pages kept out of caches, and expired-form
+(CSRF) handling."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, flash, redirect, request, url_for
+from flask import Flask, Response, flash, make_response, redirect, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .urls import safe_next
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -48,11 +53,27 @@ def _secure_cookies(response: Response) -> Response:
 def _csrf_error(error: CSRFError):
     """Phones leave pages open for hours: explain, and send the person back to the form."""
     flash(_("页面已过期，请重新提交。"), "error")
-    referrer = urlsplit(request.referrer or "")
-    if referrer.netloc == request.host and referrer.path.startswith("/"):
-        target = referrer.path + (f"?{referrer.query}" if referrer.query else "")
-        return redirect(target)
-    return redirect(url_for("catalog.index"))
+    try:
+        referrer = urlsplit(request.referrer or "")
+    except ValueError:  # e.g. an unbalanced [ in the host
+        referrer = urlsplit("")
+    if referrer.netloc == request.host:
+        # The Referer's path may still point elsewhere (//evil.com/…): only a safe one.
+        return redirect(safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else "")))
+    return redirect(safe_next(None))
+
+
+def no_store(view: Callable) -> Callable:
+    """For a view whose response holds a secret (a one-time password, a people export):
+    no browser or proxy may keep a copy (and the Back button does not show it again)."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        response = make_response(view(*args, **kwargs))
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    return wrapper
 
 
 def _set_headers(response: Response) -> Response:

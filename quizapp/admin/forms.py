@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import SafeText
 from .service import SETTING_LIMITS
 
 ROLE_LABELS = {
@@ -29,7 +30,9 @@ class RolesForm(FlaskForm):
 
 
 class NameForm(FlaskForm):
-    name = StringField(_l("名称"), validators=[DataRequired(_l("请输入名称")), Length(max=100)])
+    name = StringField(
+        _l("名称"), validators=[DataRequired(_l("请输入名称")), Length(max=100), SafeText()]
+    )
     submit = SubmitField(_l("保存"))
 
 

@@ -10,6 +10,7 @@ from ..i18n import translate_error
 from ..models.types import utcnow
 from ..people.audit import ACTIONS
 from ..people.service import PersonError, person_for
+from ..urls import bounded_int
 from . import service
 from .forms import NameForm, RoleSettingsForm, RolesForm
 from .service import JOB_ROLES, SITES, NamedKind, StudySettings
@@ -107,7 +108,7 @@ def rename_site(row_id: int):
 
 @bp.get("/audit")
 def audit_log():
-    page = service.audit_page(db.session, request.args.get("page", 1, type=int))
+    page = service.audit_page(db.session, request.args.get("page", 1, type=bounded_int))
     return render_template(
         "admin/audit.html",
         entries=page.entries,

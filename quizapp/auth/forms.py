@@ -6,10 +6,12 @@ from wtforms import BooleanField, HiddenField, PasswordField, SelectField, Strin
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from ..forms import SafeText
+
 
 class LoginForm(FlaskForm):
     employee_no = StringField(
-        _l("工号"), validators=[DataRequired(_l("请输入工号")), Length(max=64)]
+        _l("工号"), validators=[DataRequired(_l("请输入工号")), Length(max=64), SafeText()]
     )
     password = PasswordField(
         _l("密码"), validators=[DataRequired(_l("请输入密码")), Length(max=128)]
@@ -19,11 +21,13 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("登录"))
 
 
-class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(
-        _l("当前密码"), validators=[DataRequired(_l("请输入当前密码"))]
+class NewPasswordForm(FlaskForm):
+    """The first-login page: the person has just logged in with their one-time password,
+    so only the new password is asked for, twice."""
+
+    new_password = PasswordField(
+        _l("新密码"), validators=[DataRequired(_l("请输入新密码")), SafeText()]
     )
-    new_password = PasswordField(_l("新密码"), validators=[DataRequired(_l("请输入新密码"))])
     confirm = PasswordField(
         _l("再输入一次新密码"),
         validators=[
@@ -33,6 +37,14 @@ class ChangePasswordForm(FlaskForm):
     )
     next = HiddenField()
     submit = SubmitField(_l("保存新密码"))
+
+
+class ChangePasswordForm(NewPasswordForm):
+    """A change at any other time: the current password first."""
+
+    current_password = PasswordField(
+        _l("当前密码"), validators=[DataRequired(_l("请输入当前密码"))]
+    )
 
 
 class LanguageForm(FlaskForm):

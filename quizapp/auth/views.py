@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -20,27 +20,27 @@ from ..extensions import db
 from ..i18n import translate_error
 from ..models.types import utcnow
 from ..people.service import PersonError
+from ..urls import safe_next
 from . import service
-from .forms import ChangePasswordForm, LanguageForm, LoginForm
+from .forms import ChangePasswordForm, LanguageForm, LoginForm, NewPasswordForm
 
 bp = Blueprint("auth", __name__)
 
 
-def safe_next(target: str | None, default: str | None = None) -> str:
-    """A local path to go back to; anything pointing elsewhere becomes the home page."""
-    fallback = default or url_for("catalog.index")
-    if not target:
-        return fallback
-    parts = urlsplit(target)
-    if (
-        parts.scheme
-        or parts.netloc
-        or not target.startswith("/")
-        or target.startswith("//")
-        or "\\" in target
-    ):
-        return fallback
-    return target
+def dev_server_on_loopback(environ: dict) -> bool:
+    """Whether the request is served by Werkzeug's development server bound to a loopback
+    address (`make run`): only there may the demo accounts' published passwords be used.
+
+    Werkzeug sets SERVER_NAME to the address its socket is bound to. ProxyFix (PROXY_FIX)
+    would replace it with X-Forwarded-Host, so the original it keeps is read instead."""
+    if not str(environ.get("SERVER_SOFTWARE", "")).startswith("Werkzeug"):
+        return False
+    original = environ.get("werkzeug.proxy_fix.orig") or {}
+    bound = original.get("SERVER_NAME", environ.get("SERVER_NAME", ""))
+    try:
+        return ipaddress.ip_address(bound).is_loopback
+    except ValueError:
+        return False
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -57,6 +57,9 @@ def login():
             form.password.data,
             request.remote_addr or "",
             utcnow(),
+            allow_published=current_app.testing
+            or current_app.debug
+            or dev_server_on_loopback(request.environ),
         )
         if outcome.person is not None:
             login_user(outcome.person, remember=form.remember.data, duration=timedelta(days=30))
@@ -76,7 +79,10 @@ def logout():
 
 @bp.route("/password", methods=["GET", "POST"])
 def change_password():
-    form = ChangePasswordForm()
+    # After a one-time password the person has just proved it by logging in: only the new
+    # password is asked for.
+    forced = current_user.must_change_password
+    form = NewPasswordForm() if forced else ChangePasswordForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
@@ -87,7 +93,7 @@ def change_password():
             person = service.change_password(
                 db.session,
                 current_user._get_current_object(),
-                form.current_password.data,
+                None if forced else form.current_password.data,
                 form.new_password.data,
                 utcnow(),
             )
@@ -98,9 +104,7 @@ def change_password():
             login_user(person, remember=remembered, duration=timedelta(days=30))
             flash(_("密码已更新。"), "success")
             return redirect(safe_next(form.next.data))
-    return render_template(
-        "auth/change_password.html", form=form, forced=current_user.must_change_password
-    )
+    return render_template("auth/change_password.html", form=form, forced=forced)
 
 
 @bp.post("/language")

@@ -21,7 +21,9 @@ def parse_file(path: str | Path) -> ParseResult:
     """Read and parse one bank file."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            # One byte over the limit is enough to refuse the file; never read a huge one.
+            data = file.read(sx.MAX_BANK_BYTES + 1)
     except OSError as exc:
         return ParseResult(
             None, [Problem(0, f"cannot read file: {exc.strerror}")], filename=str(path)
@@ -31,6 +33,8 @@ def parse_file(path: str | Path) -> ParseResult:
 
 def parse_bytes(data: bytes, filename: str = "<text>") -> ParseResult:
     """Decode (UTF-8, with or without a byte-order mark) and parse."""
+    if len(data) > sx.MAX_BANK_BYTES:
+        return ParseResult(None, [_too_big(data)], filename=filename)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -47,6 +51,11 @@ def parse_bytes(data: bytes, filename: str = "<text>") -> ParseResult:
 
 def parse_text(text: str, filename: str = "<text>") -> ParseResult:
     """Parse bank text. Returns the bank, or every error found (and warnings either way)."""
+    # At most 4 bytes a character: only a long text needs encoding to be measured.
+    if len(text) > sx.MAX_BANK_BYTES // 4:
+        data = text.encode("utf-8", "surrogatepass")
+        if len(data) > sx.MAX_BANK_BYTES:
+            return ParseResult(None, [_too_big(data)], filename=filename)
     parser = _Parser(text.removeprefix("\ufeff"))
     bank = parser.parse()
     result = ParseResult(
@@ -56,6 +65,16 @@ def parse_text(text: str, filename: str = "<text>") -> ParseResult:
         filename=filename,
     )
     return result
+
+
+def _too_big(data: bytes) -> Problem:
+    """The bank is over the size limit: say so at the line that crosses it."""
+    breaks = data.count(b"\n", 0, sx.MAX_BANK_BYTES) or data.count(b"\r", 0, sx.MAX_BANK_BYTES)
+    return Problem(
+        breaks + 1,
+        f"the file is larger than {sx.MAX_BANK_BYTES // 2**20} MB from this line on: "
+        "split the bank into several files",
+    )
 
 
 def split_lines(text: str) -> list[str]:
@@ -77,6 +96,7 @@ class _FieldValue:
     name: str
     line: int
     lines: list[str] = field(default_factory=list)
+    first: int = 0  # the line of lines[0]: the field's line, or the next when it is empty
 
     def text(self) -> str:
         """The value with leading and trailing blank lines removed."""
@@ -118,6 +138,17 @@ class _Parser:
         self.lines = split_lines(text)
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
+        self.item_count = 0
+        long_lines = max(map(len, self.lines), default=0) > sx.MAX_LINE_LENGTH
+        for index, line in enumerate(self.lines if long_lines else ()):
+            if len(line) > sx.MAX_LINE_LENGTH:
+                self.error(
+                    index + 1,
+                    f"line longer than {sx.MAX_LINE_LENGTH:,} characters ({len(line):,}): "
+                    "break it into shorter lines",
+                )
+                # Read no further than the limit: the rest of the parse stays fast.
+                self.lines[index] = line[: sx.MAX_LINE_LENGTH]
 
     def error(self, line: int, message: str) -> None:
         self.errors.append(Problem(line, message))
@@ -178,7 +209,7 @@ class _Parser:
             line = self.lines[index].strip()
             if not line or line.startswith("#"):
                 continue
-            match = re.match(r"^([^:：]+?)\s*[:：]\s*(.*)$", line)
+            match = re.match(r"^([^:：]+)[:：](.*)$", line)  # both parts are stripped
             if not match:
                 self.error(number, f"front matter line is not 'key: value': {line!r}")
                 continue
@@ -208,6 +239,8 @@ class _Parser:
                 if not value:
                     self.error(number, f"front matter {key!r} is empty")
                     continue
+                if key == "title":
+                    self._check_title(value, number)
             elif key == "roles":
                 value = self._roles(value, number)
             elif key == "synonyms":
@@ -238,8 +271,15 @@ class _Parser:
                 if level == 1:
                     if not title:
                         self.error(number, "section heading has no title")
+                    self._check_title(title, number)
                     section = _RawSection(number, title)
                     sections.append(section)
+                    if len(sections) == sx.MAX_BANK_SECTIONS + 1:
+                        self.error(
+                            number,
+                            f"more than {sx.MAX_BANK_SECTIONS:,} sections in one bank: "
+                            "split it into several banks",
+                        )
                     item = None
                     awaiting_roles = True
                 else:
@@ -253,6 +293,13 @@ class _Parser:
                         )
                     else:
                         section.items.append(item)
+                    self.item_count += 1
+                    if self.item_count == sx.MAX_BANK_ITEMS + 1:
+                        self.error(
+                            number,
+                            f"more than {sx.MAX_BANK_ITEMS:,} items in one bank: "
+                            "split it into several banks",
+                        )
                 continue
 
             field_match = sx.FIELD_RE.match(line)
@@ -289,7 +336,9 @@ class _Parser:
                     )
                     block = None
                     continue
-                value_field = _FieldValue(name, number, [value] if value.strip() else [])
+                value_field = _FieldValue(
+                    name, number, [value] if value.strip() else [], number + (not value.strip())
+                )
                 item.fields[name] = value_field
                 block = value_field if name in sx.BLOCK_FIELDS else None
                 continue
@@ -349,6 +398,14 @@ class _Parser:
                 return
         if not item.options[-1].text:
             self.error(number, "option is empty")
+        if len(item.options[-1].text) > sx.MAX_OPTION_LENGTH:
+            self.error(
+                number,
+                f"option longer than {sx.MAX_OPTION_LENGTH:,} characters "
+                f"({len(item.options[-1].text):,}): shorten it",
+            )
+        if len(item.options) == sx.MAX_OPTIONS + 1:
+            self.error(number, f"more than {sx.MAX_OPTIONS} options in one item")
 
     # -- sections and items -----------------------------------------------------
 
@@ -374,6 +431,8 @@ class _Parser:
         question = "\n".join(raw.question_lines).strip()
         if not question:
             self.error(raw.line, "empty question: write the question after '## '")
+        if not self._check_sizes(raw, question, fields):
+            return None  # too big to look at further
 
         item_id = fields.get("id") or None
         if "id" in fields and not sx.ITEM_ID_RE.match(fields["id"]):
@@ -587,6 +646,56 @@ class _Parser:
             elif correct == 1:
                 self.warn(raw.line, "多选 item has only one correct option: is it a 单选?")
 
+    def _check_title(self, title: str, line: int) -> None:
+        if len(title) > sx.MAX_TITLE_LENGTH:
+            self.error(
+                line, f"title longer than {sx.MAX_TITLE_LENGTH:,} characters ({len(title):,})"
+            )
+
+    def _check_sizes(self, raw: _RawItem, question: str, fields: dict[str, str]) -> bool:
+        """Report a question or field over its length limit and Markdown nested too deep
+        to be rendered in reasonable time. False if something is too long: the item is not
+        looked at further."""
+        fits = True
+        if len(question) > sx.MAX_QUESTION_LENGTH:
+            fits = False
+            self.error(
+                raw.line,
+                f"question longer than {sx.MAX_QUESTION_LENGTH:,} characters ({len(question):,}): "
+                "shorten it, or quote the document in 原文",
+            )
+        for name, limit in sx.MAX_FIELD_LENGTH.items():
+            if len(fields.get(name, "")) > limit:
+                fits = False
+                self.error(
+                    raw.fields[name].line,
+                    f"{sx.FIELD_LABELS[name]} longer than {limit:,} characters "
+                    f"({len(fields[name]):,}): shorten it",
+                )
+        for name in sorted(sx.MARKDOWN_FIELDS & raw.fields.keys()):
+            value = raw.fields[name]
+            # The lines as Markdown would get them (line numbers kept); of a field too
+            # long, only as much as may be written.
+            text = "\n".join(line.rstrip() for line in value.lines)
+            if len(fields[name]) > sx.MAX_FIELD_LENGTH[name]:
+                text = text[: sx.MAX_FIELD_LENGTH[name]]
+            problem = sx.nesting_problem(text)
+            if problem is None:
+                continue
+            label = sx.FIELD_LABELS[name]
+            depth = sx.MAX_NESTING_DEPTH
+            if problem.kind == "brackets":
+                message = (
+                    f"{label} nests [ or ( brackets more than {depth} deep, or leaves them "
+                    "open: close each one, or write ［ ］ （ ） instead"
+                )
+            else:
+                message = (
+                    f"{label} nests lists or block quotes more than {depth} deep: flatten them"
+                )
+            self.error(value.first + problem.line, message)
+        return fits
+
     def _roles(self, value: str, line: int) -> tuple[str, ...]:
         roles = sx.split_list(value)
         for role in roles:
@@ -615,6 +724,8 @@ class _Parser:
     def _check_duplicates(self, built: list[tuple[Section, list[_RawItem]]]) -> None:
         ids: dict[str, int] = {}
         questions: dict[str, int] = {}
+        # Items without 编号 are identified by their question: two of them cannot both be.
+        unnamed: dict[str, int] = {}
         titles: dict[str, int] = {}
         for section, raw_items in built:
             if section.title in titles:
@@ -633,9 +744,17 @@ class _Parser:
                         )
                     ids.setdefault(item_id, raw.fields["id"].line)
                 key = normalise_question("\n".join(raw.question_lines))
-                if key and key in questions:
+                if key and not item_id and key in unnamed:
+                    self.error(
+                        raw.line,
+                        f"the same question twice without 编号 (first at line {unnamed[key]}): "
+                        "give one of them an 编号 to tell them apart",
+                    )
+                elif key and key in questions:
                     self.warn(raw.line, f"the same question twice (first at line {questions[key]})")
                 questions.setdefault(key, raw.line)
+                if not item_id:
+                    unnamed.setdefault(key, raw.line)
 
 
 def extract_key_points(answer: str) -> tuple[str, ...]:

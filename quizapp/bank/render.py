@@ -29,7 +29,7 @@ _CHINESE_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", 
 _CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}
 _CHINESE_LIST_RE = re.compile(
     r"^(?:(?P<arabic>\d+)[ \t]*[、．]|[(（](?P<paren>\d+)[)）]|(?P<circled>[①-⑳])"
-    r"|(?P<chinese>[一二三四五六七八九十])[ \t]*、)[ \t\u3000]*(?P<text>.*\S.*)$"
+    r"|(?P<chinese>[一二三四五六七八九十])[ \t]*、)[ \t\u3000]*+(?P<text>.*\S.*)$"
 )
 _MARKDOWN_LIST_RE = re.compile(r"^ {0,3}(?:[-*+]|\d+[.)])[ \t]")
 
@@ -64,18 +64,33 @@ def markdown_source(text: str) -> str:
 
 
 def render_markdown(text: str) -> Markup:
-    """Markdown → sanitised HTML."""
+    """Markdown → sanitised HTML.
+
+    Text that Markdown would take too long over (longer than a Markdown field may be, or
+    nested deeper than the parser allows: stored before the limits existed) is shown as
+    escaped plain text instead. Python-Markdown's time grows with the square of nesting.
+    """
     if not text:
         return Markup("")
-    return Markup(_rendered(text))  # noqa: S704 - cleaned by nh3 in _rendered
+    if len(text) > sx.MAX_MARKDOWN_LENGTH:
+        return plain_text(text)  # not cached: the cache keeps its keys
+    return Markup(_rendered(text))  # noqa: S704 - cleaned by nh3, or escaped, in _rendered
 
 
 @lru_cache(maxsize=4096)
 def _rendered(text: str) -> str:
     # The same answers and explanations are shown again and again: render each text once
     # per process (a pure function of the text).
+    if sx.nesting_problem(text) is not None:
+        return str(plain_text(text))
     html = markdown.markdown(markdown_source(text), extensions=["sane_lists", "tables"])
     return clean_html(html)
+
+
+def plain_text(text: str) -> Markup:
+    """Text as one escaped paragraph, line breaks kept: never Markdown."""
+    lines = str(escape(text)).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return Markup('<p class="plain">' + "<br>".join(lines) + "</p>")  # noqa: S704 - escaped
 
 
 def clean_html(html: str) -> str:

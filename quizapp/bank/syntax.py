@@ -7,6 +7,7 @@ otherwise read as structure.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 # Field names a trainer may write, in Chinese or English, mapped to one canonical name.
 FIELD_ALIASES: dict[str, str] = {
@@ -131,7 +132,8 @@ _field_names = "|".join(sorted((re.escape(k) for k in FIELD_ALIASES), key=len, r
 FIELD_RE = re.compile(rf"^({_field_names})[ \t\u3000]*[:：][ \t\u3000]*(.*)$", re.IGNORECASE)
 # Something shaped like a field ("类形：问答") whose name is not one we know.
 FIELD_LIKE_RE = re.compile(r"^([\u4e00-\u9fff]{1,4}|[A-Za-z]{2,12})[ \t\u3000]*[:：]")
-HEADING_RE = re.compile(r"^([#＃]{1,2})(?:[ \t\u3000]+(.*?))?[ \t\u3000]*$")
+# The title keeps its trailing spaces (strip it): a lazy (.*?) before them was quadratic.
+HEADING_RE = re.compile(r"^([#＃]{1,2})(?:[ \t\u3000]+(.*))?$")
 
 # Numbering a trainer puts in front of a question: 一、 1、 1. (1) （1） ① 第1题 Q1
 QUESTION_NUMBER_RE = re.compile(
@@ -145,14 +147,15 @@ QUESTION_NUMBER_RE = re.compile(
     r"[ \t\u3000]*"
 )
 
-# A list item at the top level of an answer: a key point.
+# A list item at the top level of an answer: a key point. The spaces before the text are
+# possessive (++, *+), or a line of spaces would take time quadratic in its length.
 KEY_POINT_RE = re.compile(
-    r"^ ?(?:[-*+•·][ \t\u3000]+"
-    r"|\d+[.)][ \t\u3000]+"
-    r"|\d+[ \t]*[、．][ \t\u3000]*"
-    r"|[(（]\d+[)）][ \t\u3000]*"
-    r"|[①-⑳][ \t\u3000]*"
-    r"|[一二三四五六七八九十]+[ \t]*、[ \t\u3000]*)"
+    r"^ ?(?:[-*+•·][ \t\u3000]++"
+    r"|\d+[.)][ \t\u3000]++"
+    r"|\d+[ \t]*[、．][ \t\u3000]*+"
+    r"|[(（]\d+[)）][ \t\u3000]*+"
+    r"|[①-⑳][ \t\u3000]*+"
+    r"|[一二三四五六七八九十]+[ \t]*、[ \t\u3000]*+)"
     r"(.*\S.*)$"
 )
 
@@ -164,7 +167,9 @@ LETTERED_RE = re.compile(
 # An option written without a bullet, as pasted from a paper exam: "A. 选项" / "B、选项".
 BARE_OPTION_RE = re.compile(r"^(?:[A-H][ \t]*[.．、]|[(（][A-H][)）])[ \t\u3000]*\S")
 
-BLANK_RE = re.compile(r"\{\{(.*?)\}\}")
+# No "{" inside a blank: each "{{" then looks no further than the next "{", so a line full
+# of unclosed "{{" takes linear time, not quadratic.
+BLANK_RE = re.compile(r"\{\{((?:[^{}\n]|\}(?!\}))*)\}\}")
 UNDERSCORE_BLANK_RE = re.compile(r"_{3,}")
 
 LIST_SEPARATORS_RE = re.compile(r"[,，、;；]")
@@ -174,6 +179,32 @@ SYNONYM_SEPARATORS_RE = re.compile(r"[=＝]")
 
 # Matches the job_role.name column.
 MAX_ROLE_LENGTH = 100
+
+# Content limits (docs/bank-format.md, "Limits"), far above any real bank, so that no file
+# can make the parser, the importer or a page slow: Python-Markdown is quadratic on nested
+# brackets, lists and quotes, so Markdown never sees text over these limits.
+MAX_BANK_BYTES = 20 * 1024 * 1024  # the 10,000-item benchmark bank is 2.8 MB
+MAX_BANK_ITEMS = 20_000
+MAX_BANK_SECTIONS = 500
+MAX_LINE_LENGTH = 4_000  # characters; the longest line of question_bank/ has 294
+MAX_TITLE_LENGTH = 200  # the bank's and each section's title
+MAX_QUESTION_LENGTH = 2_000  # the whole question, with its continuation lines
+MAX_OPTIONS = 26  # options of one item: A to Z
+MAX_OPTION_LENGTH = 500
+# Fields, by canonical name, in characters. 答案 and 解析 are rendered as Markdown: each
+# costs Markdown well under a second even when written to be slow (docs/benchmarks.md).
+MAX_FIELD_LENGTH: dict[str, int] = {
+    "answer": 2_000,
+    "explanation": 2_000,
+    "passage": 10_000,
+    "source": 500,
+    "tags": 1_000,
+    "synonyms": 2_000,
+}
+MARKDOWN_FIELDS = frozenset({"answer", "explanation"})
+MAX_MARKDOWN_LENGTH = max(MAX_FIELD_LENGTH[name] for name in MARKDOWN_FIELDS)
+# Lists, block quotes, and [ or ( brackets, each nested at most this deep in a Markdown field.
+MAX_NESTING_DEPTH = 8
 
 BANK_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 ITEM_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -208,3 +239,83 @@ def split_list(value: str) -> tuple[str, ...]:
         value = value[1:-1]
     parts = (part.strip() for part in LIST_SEPARATORS_RE.split(value))
     return tuple(dict.fromkeys(part for part in parts if part))
+
+
+# One level of nesting at the start of a line: a block quote '>', a list bullet or number,
+# or 4 columns of indentation (Markdown nests a list item indented by 4 in the one above).
+# Atomic groups: never more than one way to read a line, so finding them is linear.
+_LEVEL = r"(?>[ ]{4}|[ ]{0,3}+\t|[ ]{0,3}+(?:>[ ]?+|[-*+][ \t]|\d{1,9}+[.)][ \t]))"
+_TOO_DEEP_LINE_RE = re.compile(rf"^{_LEVEL}{{{MAX_NESTING_DEPTH + 1}}}", re.MULTILINE)
+# Each level takes a character at least: a quick test for lines that might be too deep.
+_MAYBE_DEEP_RE = re.compile(rf"^[ \t>*+\-0-9.)]{{{MAX_NESTING_DEPTH + 1}}}", re.MULTILINE)
+_LEVELS_RE = re.compile(rf"{_LEVEL}+")
+_RULE_RE = re.compile(r"[ \t]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*")  # "- - -": a line, not lists
+# An escaped character, never a bracket to Markdown (a line break is never escaped).
+_ESCAPED_RE = re.compile(r"\\.")
+_BRACKET_RE = re.compile(r"[\[\]()]")
+_OPENING = {"]": "[", ")": "("}
+
+
+class NestingProblem(NamedTuple):
+    """Where a text first nests deeper than allowed: a line index, and what nests."""
+
+    line: int  # 0-based, in the text
+    kind: str  # "containers" (lists and block quotes) or "brackets"
+
+
+def nesting_problem(text: str) -> NestingProblem | None:
+    """The first line where lists and block quotes, or [ or ( brackets, nest deeper than
+    MAX_NESTING_DEPTH; None if nothing does.
+
+    Linear in the length of the text, and meant to run before Markdown sees it:
+    Python-Markdown's time grows with the square of such nesting. The measure errs on the
+    safe side: it may count a level Markdown would not make.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")  # as Markdown reads them
+    problems = []
+    lines = _TOO_DEEP_LINE_RE.finditer(text) if _MAYBE_DEEP_RE.search(text) else ()
+    for match in lines:
+        # Indentation alone (no list or quote on the line) nests nothing; nor do spaces at
+        # the end of a line, nor a rule.
+        line_end = text.find("\n", match.start())
+        line = text[match.start() : line_end if line_end >= 0 else len(text)].rstrip(" \t")
+        levels = _LEVELS_RE.match(line)
+        if (
+            _TOO_DEEP_LINE_RE.match(line)
+            and levels.group().strip(" \t")
+            and not _RULE_RE.fullmatch(line)
+        ):
+            problems.append(NestingProblem(text.count("\n", 0, match.start()), "containers"))
+            break
+    line = _bracket_overflow_line(text)
+    if line is not None:
+        problems.append(NestingProblem(line, "brackets"))
+    return min(problems, default=None)
+
+
+def _bracket_overflow_line(text: str) -> int | None:
+    """The index of the first line where more than MAX_NESTING_DEPTH [ or ( brackets are
+    open at once, or None.
+
+    Markdown looks for a bracket's partner only within its paragraph, and not in `code`;
+    so, to be safe, a bracket is closed only by a closing bracket on its own line, on a line
+    with no backtick, and one left open stays open to the end of the text.
+    """
+    limit = MAX_NESTING_DEPTH
+    if text.count("[") <= limit and text.count("(") <= limit:
+        return None
+    carried = {"[": 0, "(": 0}  # left open by the lines above
+    for index, line in enumerate(_ESCAPED_RE.sub("", text).split("\n")):
+        closes = "`" not in line
+        opened = {"[": 0, "(": 0}
+        for char in _BRACKET_RE.findall(line):
+            if char in opened:
+                opened[char] += 1
+                if carried[char] + opened[char] > limit:
+                    return index
+            elif closes and opened[_OPENING[char]]:
+                opened[_OPENING[char]] -= 1
+        for char, count in opened.items():
+            carried[char] += count
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
@@ -32,41 +33,15 @@ class BankSummary:
 
 def bank_summaries(session: Session) -> list[BankSummary]:
     banks = session.scalars(select(Bank).order_by(Bank.slug)).all()
-    live = (Item.retired_at.is_(None),)
     type_counts: dict[tuple[int, str], int] = {
         (bank_id, item_type): count
         for bank_id, item_type, count in session.execute(
             select(Item.bank_id, Item.type, func.count())
-            .where(*live)
+            .where(Item.retired_at.is_(None))
             .group_by(Item.bank_id, Item.type)
         )
     }
-    section_counts = {
-        section_id: (count, red)
-        for section_id, count, red in session.execute(
-            select(
-                Item.section_id,
-                func.count(),
-                func.sum(case((Item.red_line, 1), else_=0)),
-            )
-            .where(*live)
-            .group_by(Item.section_id)
-        )
-    }
-    sections = session.scalars(
-        select(Section)
-        .where(Section.retired_at.is_(None))
-        .order_by(Section.bank_id, Section.position)
-        .options(selectinload(Section.role_links).selectinload(SectionRole.job_role))
-    ).all()
-    by_bank: dict[int, list[SectionSummary]] = {}
-    for section in sections:
-        count, red = section_counts.get(section.id, (0, 0))
-        by_bank.setdefault(section.bank_id, []).append(
-            SectionSummary(
-                section.id, section.title, [r.name for r in section.roles], count, red or 0
-            )
-        )
+    by_bank = _section_summaries(session)
     summaries = []
     for bank in banks:
         by_type = {t: type_counts.get((bank.id, t), 0) for t in ITEM_TYPES}
@@ -83,48 +58,146 @@ def bank_summaries(session: Session) -> list[BankSummary]:
     return summaries
 
 
-@dataclass(frozen=True)
-class SectionDetail:
-    title: str
-    roles: list[str]
-    items: list[Item]
+def _section_summaries(
+    session: Session, bank_id: int | None = None
+) -> dict[int, list[SectionSummary]]:
+    """Live sections with their live item counts, by bank (one bank, or all)."""
+    items_of = (Item.bank_id == bank_id,) if bank_id is not None else ()
+    sections_of = (Section.bank_id == bank_id,) if bank_id is not None else ()
+    section_counts = {
+        section_id: (count, red)
+        for section_id, count, red in session.execute(
+            select(
+                Item.section_id,
+                func.count(),
+                func.sum(case((Item.red_line, 1), else_=0)),
+            )
+            .where(Item.retired_at.is_(None), *items_of)
+            .group_by(Item.section_id)
+        )
+    }
+    sections = session.scalars(
+        select(Section)
+        .where(Section.retired_at.is_(None), *sections_of)
+        .order_by(Section.bank_id, Section.position)
+        .options(selectinload(Section.role_links).selectinload(SectionRole.job_role))
+    ).all()
+    by_bank: dict[int, list[SectionSummary]] = {}
+    for section in sections:
+        count, red = section_counts.get(section.id, (0, 0))
+        by_bank.setdefault(section.bank_id, []).append(
+            SectionSummary(
+                section.id, section.title, [r.name for r in section.roles], count, red or 0
+            )
+        )
+    return by_bank
+
+
+# The bank page shows a bank a page of items at a time: a bank may hold 20,000 items.
+ITEMS_PER_PAGE = 50
+MAX_QUERY_LENGTH = 100
 
 
 @dataclass(frozen=True)
-class BankDetail:
+class NumberedItem:
+    number: int  # its place in its section, from 1
+    item: Item
+
+
+@dataclass(frozen=True)
+class ItemGroup:
+    """The items of one section that are on the page."""
+
+    section: SectionSummary
+    items: list[NumberedItem]
+
+
+@dataclass(frozen=True)
+class BankPage:
+    """One page of a bank: its contents (every section), and up to ITEMS_PER_PAGE items
+    of the whole bank or of one section, optionally only those whose question matches."""
+
     slug: str
     title: str
     version: str
     language: str
-    sections: list[SectionDetail]
+    sections: list[SectionSummary]
+    section: SectionSummary | None  # the one section shown, or None: the whole bank
+    query: str
+    groups: list[ItemGroup]
+    page: int
+    pages: int
+    matches: int  # items on all pages
 
 
-def bank_detail(session: Session, slug: str) -> BankDetail | None:
+def clean_query(text: str) -> str:
+    """A search as typed, made safe to look for: no control characters, not too long."""
+    text = text[: MAX_QUERY_LENGTH * 10]  # whatever the URL held, look at little of it
+    kept = "".join(char for char in text if unicodedata.category(char) not in ("Cc", "Cs"))
+    return " ".join(kept.split())[:MAX_QUERY_LENGTH]
+
+
+def bank_page(
+    session: Session, slug: str, section_id: int | None = None, query: str = "", page: int = 1
+) -> BankPage | None:
+    """A page of the bank; None if there is no such bank, section or page.
+
+    The section and the page are compared with what exists before any of them reaches a
+    query, so any number a URL holds (however large) is safe. `query` is matched, as a
+    substring of the question and ignoring case, after `clean_query`.
+    """
     bank = session.scalar(select(Bank).where(Bank.slug == slug))
-    if bank is None:
+    if bank is None or page < 1:
         return None
-    items = session.scalars(
-        select(Item)
+    sections = _section_summaries(session, bank.id).get(bank.id, [])
+    by_id = {section.id: section for section in sections}
+    if section_id is not None and section_id not in by_id:
+        return None
+    query = clean_query(query)
+    matching = [Item.bank_id == bank.id, Item.retired_at.is_(None)]
+    if section_id is not None:
+        matching.append(Item.section_id == section_id)
+    if query:
+        matching.append(Item.question.icontains(query, autoescape=True))
+    matches = session.scalar(select(func.count()).select_from(Item).where(*matching)) or 0
+    pages = max(1, -(-matches // ITEMS_PER_PAGE))
+    if page > pages:
+        return None
+    # An item's number in its section, whatever the page shows.
+    numbered = (
+        select(
+            Item.id.label("item_id"),
+            func.row_number()
+            .over(partition_by=Item.section_id, order_by=Item.position)
+            .label("number"),
+        )
         .where(Item.bank_id == bank.id, Item.retired_at.is_(None))
+        .subquery()
+    )
+    rows = session.execute(
+        select(Item, numbered.c.number)
+        .join(numbered, numbered.c.item_id == Item.id)
+        .where(*matching)
         .order_by(Item.position)
+        .limit(ITEMS_PER_PAGE)
+        .offset((page - 1) * ITEMS_PER_PAGE)
         .options(selectinload(Item.choices), selectinload(Item.key_points))
     ).all()
-    by_section: dict[int, list[Item]] = {}
-    for item in items:
-        by_section.setdefault(item.section_id, []).append(item)
-    sections = session.scalars(
-        select(Section)
-        .where(Section.bank_id == bank.id, Section.retired_at.is_(None))
-        .order_by(Section.position)
-        .options(selectinload(Section.role_links).selectinload(SectionRole.job_role))
-    ).all()
-    return BankDetail(
+    groups: list[ItemGroup] = []
+    for item, number in rows:
+        if not groups or groups[-1].section.id != item.section_id:
+            groups.append(ItemGroup(by_id[item.section_id], []))
+        groups[-1].items.append(NumberedItem(number, item))
+    return BankPage(
         bank.slug,
         bank.title,
         bank.version,
         bank.language,
-        [
-            SectionDetail(s.title, [r.name for r in s.roles], by_section.get(s.id, []))
-            for s in sections
-        ],
+        sections,
+        by_id.get(section_id) if section_id is not None else None,
+        query,
+        groups,
+        page,
+        pages,
+        matches,
     )

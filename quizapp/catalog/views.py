@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+import re
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
-from .service import bank_detail, bank_summaries
+from .service import bank_page, bank_summaries
 
 bp = Blueprint("catalog", __name__)
 
@@ -19,7 +21,22 @@ def index():
 
 @bp.get("/banks/<slug>")
 def bank(slug: str):
-    detail = bank_detail(db.session, slug)
-    if detail is None:
+    """A page of a bank (?page=), of one of its sections (?section=), or of the items whose
+    question holds a text (?q=)."""
+    page = _number(request.args.get("page", "1"))
+    section = request.args.get("section")
+    section_id = _number(section) if section else None
+    if page is None or (section and section_id is None):
         abort(404)
-    return render_template("catalog/bank.html", bank=detail)
+    shown = bank_page(db.session, slug, section_id, request.args.get("q", ""), page)
+    if shown is None:
+        abort(404)
+    return render_template("catalog/bank.html", bank=shown)
+
+
+_NUMBER_RE = re.compile(r"[1-9][0-9]{0,8}")
+
+
+def _number(text: str) -> int | None:
+    """A positive number as written in a URL; None for anything else (or anything huge)."""
+    return int(text) if _NUMBER_RE.fullmatch(text) else None

@@ -22,6 +22,7 @@ from ..models.types import utcnow
 from ..people import onboarding
 from ..people.service import PersonError
 from ..roster import FIELDS, Credential, RosterError, handout_csv
+from ..security import no_store
 from .forms import ConfirmImportForm, RosterUploadForm
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
@@ -41,7 +42,9 @@ def import_roster():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            preview = onboarding.preview_roster(db.session, upload.read(), upload.filename or "")
+            preview = onboarding.preview_roster(
+                db.session, upload.read(), upload.filename or "", current_user
+            )
         except RosterError as exc:
             file_errors = exc.messages
         else:
@@ -62,6 +65,7 @@ def import_roster():
 
 
 @bp.post("/import/confirm")
+@no_store  # shows the new accounts' one-time passwords
 def confirm_import():
     form = ConfirmImportForm()
     if not form.validate_on_submit():

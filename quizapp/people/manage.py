@@ -22,7 +22,8 @@ from ..database import write_transaction
 from ..i18n import N_
 from ..models import Employee, JobRole, Site
 from ..models.people import ACTIVE
-from . import service
+from . import audit, service
+from .passwords import password_problem
 from .service import NewPerson, PersonError
 
 # -- the form's choices --------------------------------------------------------------
@@ -133,12 +134,33 @@ def reset_account_password(
         return service.reset_password(session, person, actor, now, new_password)
 
 
+def set_account_password(
+    session: Session, person_id: int, password: str, actor: Employee | None, now: datetime
+) -> Employee | None:
+    """Give the person a password chosen for them, kept at their next login (the command
+    line's `quizapp user password`, say for a demo account's published one); their
+    sessions end. PersonError on `password` if the policy refuses it. None: no such person."""
+    person = session.get(Employee, person_id)
+    if person is None:
+        return None
+    problem = password_problem(password, person.employee_no, person.phone)
+    if problem:
+        raise PersonError("password", problem)
+    new_password = service.NewPassword.chosen(password)  # hashed before the write lock
+    with write_transaction(session):
+        person = _locked(session, person_id)
+        person.set_password_hash(new_password.hash, one_time=False)
+        person.updated_at = now
+        audit.record(session, "password_reset", actor, target=person.employee_no, now=now)
+    return person
+
+
 def deactivate_account(
-    session: Session, person_id: int, actor: Employee, now: datetime
+    session: Session, person_id: int, actor: Employee | None, now: datetime
 ) -> Employee | None:
     """Mark the person as having left (their history stays). Nobody deactivates their own
-    account. None: no such person."""
-    if person_id == actor.id:
+    account; None as the actor is the command line. None: no such person."""
+    if actor is not None and person_id == actor.id:
         raise PersonError("status", N_("不能停用自己的账号。"))
     with write_transaction(session):
         person = _locked(session, person_id)

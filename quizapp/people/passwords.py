@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
+from importlib.resources import files
 
 from ..i18n import N_
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The passwords everybody tries first (common_passwords.txt), read once per process."""
+    text = files(__package__).joinpath("common_passwords.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
 
 
 def password_problem(password: str, employee_no: str, phone: str = "") -> str | None:
@@ -23,4 +34,6 @@ def password_problem(password: str, employee_no: str, phone: str = "") -> str | 
         return N_("密码不能与手机号相同")
     if len(set(password)) == 1:
         return N_("密码不能全部是同一个字符")
+    if folded.lower() in common_passwords():
+        return N_("这个密码太常见，很容易被猜到，请换一个")
     return None

@@ -6,6 +6,8 @@ Functions take a session, the acting person and an injected `now`; the caller co
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -100,6 +102,7 @@ def create_person(
         raise PersonError("name", N_("姓名不能为空"))
     if not new.roles or not set(new.roles) <= set(ACCESS_ROLES):
         raise PersonError("roles", N_("权限不正确"))
+    refuse_ungrantable(actor, set(new.roles))
     trainer = None
     if new.trainer_no:
         trainer = find_by_employee_no(session, new.trainer_no)
@@ -150,11 +153,21 @@ class NewPassword:
     @classmethod
     def one_time(cls) -> NewPassword:
         """A generated one-time password (the person must replace it at first login)."""
-        return cls.chosen(one_time_password())
+        secret = one_time_password()
+        return cls(secret, hash_password(secret, one_time=True))
 
     @classmethod
     def chosen(cls, password: str) -> NewPassword:
         return cls(password, hash_password(password))
+
+
+def one_time_passwords(count: int) -> list[NewPassword]:
+    """`count` one-time passwords for a roster, hashed on every core (PBKDF2 releases the
+    GIL), before any write transaction begins."""
+    if count < 64:
+        return [NewPassword.one_time() for _ in range(count)]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return list(pool.map(lambda _: NewPassword.one_time(), range(count)))
 
 
 def reset_password(
@@ -192,6 +205,34 @@ def reactivate(session: Session, person: Employee, actor: Employee, now: datetim
     audit.record(session, "reactivate", actor, target=person.employee_no, now=now)
 
 
+# -- who may grant what ----------------------------------------------------------------
+
+# A role can grant only what it holds, and HR not even all of that: HR adds employees and
+# trainers; HR and admin access come from an admin. None (the command line, run by whoever
+# operates the server) may grant anything.
+_GRANTABLE = {
+    "admin": frozenset(ACCESS_ROLES),
+    "hr": frozenset({"employee", "trainer"}),
+}
+
+
+def grantable_roles(actor: Employee | None) -> frozenset[str]:
+    """The access roles the actor may give to (or take from) someone."""
+    if actor is None:
+        return frozenset(ACCESS_ROLES)
+    found: frozenset[str] = frozenset()
+    for role in actor.roles:
+        found |= _GRANTABLE.get(role, frozenset())
+    return found
+
+
+def refuse_ungrantable(actor: Employee | None, roles: set[str]) -> None:
+    """PersonError on `roles` when the actor may not grant one of them."""
+    beyond = sorted(roles - grantable_roles(actor))
+    if beyond:
+        raise PersonError("roles", N_("你不能授予这些权限：%(roles)s"), roles="、".join(beyond))
+
+
 def change_roles(
     session: Session, person: Employee, roles: set[str], actor: Employee, now: datetime
 ) -> None:
@@ -200,6 +241,7 @@ def change_roles(
         return
     if person.id == actor.id and "admin" in before and "admin" not in roles:
         raise PersonError("roles", N_("不能取消自己的管理员权限"))
+    refuse_ungrantable(actor, roles ^ set(before))
     person.set_roles(roles)
     person.updated_at = now
     audit.record(
@@ -268,15 +310,21 @@ def search_people(
 def can_manage(viewer: Employee, person: Employee) -> bool:
     """Whether the viewer may reset, edit or deactivate this (visible) person.
 
-    Nobody may manage someone with more access than they have: trainers manage plain
-    employees, HR manages everyone but admins, admins manage everyone.
+    Nobody may manage someone with more access than they have: admins manage everyone,
+    HR everyone but admins, and a trainer only their own trainees (带教 is the trainer)
+    who are plain employees: seeing the people of their site or job role does not make a
+    trainer responsible for them (a reset shows the new one-time password).
     """
     if viewer.has_role("admin"):
         return True
     if viewer.has_role("hr"):
         return not person.has_role("admin")
     if viewer.has_role("trainer"):
-        return person.roles <= {"employee"} and person.id != viewer.id
+        return (
+            person.trainer_id == viewer.id
+            and person.roles <= {"employee"}
+            and person.id != viewer.id
+        )
     return False
 
 

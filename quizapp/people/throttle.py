@@ -1,7 +1,14 @@
-"""Slow down, then lock, repeated failed logins — per account and per address.
+"""Slow down, then briefly lock, repeated failed logins, without letting anyone lock the
+owner out: counters per account, per address and per (account, address) pair.
 
 Counters live in the database so every gunicorn worker and app server sees the same ones.
-Locks always expire; admins can lift them early.
+A request refused by a lock is not counted, so failures that arrive while locked never
+make a lock longer. Only the pair's locks grow (up to an hour): they fall on one address
+trying one account, the attacker's, not on the owner at another address. An account's
+own lock is short and needs a fresh batch of failures each time; so is an address's, which
+also leaves room for an office behind one NAT. Locks always expire; admins can lift them
+early; a successful login clears its account's, address's and pair's counters. The rules
+are written up in docs/security.md.
 """
 
 from __future__ import annotations
@@ -18,34 +25,53 @@ from ..models import LoginThrottle
 
 @dataclass(frozen=True)
 class ThrottleRule:
-    free_attempts: int  # failures allowed before the first lock
-    first_delay: timedelta  # lock after the first failure past the free ones; doubles after
-    max_delay: timedelta
+    free_attempts: int  # failures before the first lock
+    every: int  # after that, a lock on every `every`-th failure (1: on each one)
+    first_delay: timedelta  # the first lock; each further one doubles …
+    max_delay: timedelta  # … up to this
     forget_after: timedelta  # a quiet period after which the count starts again
 
 
-ACCOUNT = ThrottleRule(3, timedelta(seconds=15), timedelta(minutes=15), timedelta(hours=1))
-# Many people share one address (a site's Wi-Fi, a carrier's NAT): more room before a lock.
-ADDRESS = ThrottleRule(20, timedelta(seconds=15), timedelta(minutes=15), timedelta(hours=1))
-RULES = {"account": ACCOUNT, "address": ADDRESS}
+# One address trying one account: the lock that grows, and the one that stops a guesser.
+PAIR = ThrottleRule(5, 1, timedelta(minutes=1), timedelta(hours=1), timedelta(hours=24))
+# One account from anywhere (many addresses guessing together): a short lock after every
+# tenth failure, never longer, so the owner waits a minute at most.
+ACCOUNT = ThrottleRule(9, 10, timedelta(minutes=1), timedelta(minutes=1), timedelta(hours=1))
+# One address trying many accounts. Many people share one address (a site's Wi-Fi, a
+# carrier's NAT), and one person's typos lock only their pair long before they reach this.
+ADDRESS = ThrottleRule(29, 30, timedelta(minutes=1), timedelta(minutes=15), timedelta(minutes=30))
+# Guessing the current password on /password (someone holding the person's session).
+PASSWORD = PAIR
+RULES = {"account": ACCOUNT, "address": ADDRESS, "pair": PAIR, "password": PASSWORD}
+
+# Enough doublings for any max_delay here (2**16 minutes is over a month); unbounded, a
+# long run of failures would overflow timedelta.
+_MAX_DOUBLINGS = 16
 
 
 def lock_duration(rule: ThrottleRule, failures: int) -> timedelta | None:
-    """How long to lock after `failures` consecutive failures (None: not at all)."""
-    over = failures - rule.free_attempts - 1
-    if over < 0:
+    """How long to lock after `failures` counted failures (None: not at all)."""
+    past = failures - rule.free_attempts - 1
+    if past < 0 or past % rule.every:
         return None
-    return min(rule.first_delay * (2**over), rule.max_delay)
+    doublings = min(past // rule.every, _MAX_DOUBLINGS)
+    return min(rule.first_delay * 2**doublings, rule.max_delay)
 
 
 def locked_until(session: Session, keys: dict[str, str], now: datetime) -> datetime | None:
     """The latest lock in force on any of the {scope: key} counters, if any."""
-    matches = [
-        and_(LoginThrottle.scope == scope, LoginThrottle.key == key) for scope, key in keys.items()
-    ]
     return session.scalar(
         select(func.max(LoginThrottle.locked_until)).where(
-            LoginThrottle.locked_until > now, or_(*matches)
+            LoginThrottle.locked_until > now, _matching(keys)
+        )
+    )
+
+
+def _matching(keys: dict[str, str]):
+    return or_(
+        *(
+            and_(LoginThrottle.scope == scope, LoginThrottle.key == key)
+            for scope, key in keys.items()
         )
     )
 
@@ -87,10 +113,9 @@ def record_failure(session: Session, keys: dict[str, str], now: datetime) -> dat
     return latest
 
 
-def clear(session: Session, scope: str, key: str) -> None:
-    session.execute(
-        delete(LoginThrottle).where(LoginThrottle.scope == scope, LoginThrottle.key == key)
-    )
+def clear_keys(session: Session, keys: dict[str, str]) -> None:
+    """Forget the {scope: key} counters (after a success)."""
+    session.execute(delete(LoginThrottle).where(_matching(keys)))
 
 
 def active_locks(session: Session, now: datetime) -> list[LoginThrottle]:

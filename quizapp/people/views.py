@@ -10,6 +10,7 @@ from ..i18n import translate_error
 from ..models import Employee
 from ..models.types import utcnow
 from ..roster import write_csv, write_xlsx
+from ..security import no_store
 from ..study.progress import progress as study_progress
 from . import manage, service
 from .forms import PersonForm, SearchForm
@@ -36,10 +37,13 @@ def index():
     form = SearchForm(request.args)
     form.job_role.choices = [(0, _("全部岗位"))] + manage.job_role_choices(db.session)
     form.site.choices = [(0, _("全部项目"))] + manage.site_choices(db.session)
+    # A refused character in the search text is shown as an error and not searched for;
+    # an id out of range is no filter (its field's data is None).
+    form.validate()
     people = service.search_people(
         db.session,
         current_user,
-        text=form.q.data or "",
+        text="" if form.q.errors else form.q.data or "",
         job_role_id=form.job_role.data or None,
         site_id=form.site.data or None,
         status=form.status.data or None,
@@ -60,6 +64,7 @@ def detail(person_id: int):
 
 
 @bp.post("/<int:person_id>/reset-password")
+@no_store  # shows a one-time password
 def reset_password(person_id: int):
     person = _person_or_404(person_id)
     _require_manage(person)
@@ -92,6 +97,7 @@ def _details(form: PersonForm) -> PersonDetails:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@no_store  # shows the new account's one-time password
 def new():
     form = PersonForm()
     _person_form(form)
@@ -158,6 +164,7 @@ def reactivate(person_id: int):
 
 
 @bp.get("/export.<any(csv, xlsx):fmt>")
+@no_store  # everyone's contact details
 def export(fmt: str):
     header = [_(title) for title in manage.EXPORT_HEADER]
     rows = manage.export_rows(db.session, current_user)

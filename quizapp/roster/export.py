@@ -1,8 +1,12 @@
 """Exports HR opens in Excel: CSV (UTF-8 with BOM) and XLSX, safe from formula injection.
 
 A cell whose text begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would
-be run as a formula by Excel or WPS; such text is neutralised by a leading single quote
-``'``, in both formats. Numbers and dates are written as values, not text.
+be run as a formula by Excel or WPS; so may their full-width forms (``＝＋－＠``, which a
+Chinese input method types). Such text is neutralised by a leading single quote ``'``, in
+both formats. Numbers and dates are written as values, not text.
+
+Exports never fail on stored text: characters quizapp.textsafety refuses (stored before
+the rule existed) are written as U+FFFD, and a cell too long for Excel is shortened.
 """
 
 from __future__ import annotations
@@ -10,30 +14,38 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 import secrets
+import unicodedata
 from collections.abc import Iterable, Sequence
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
+from ..textsafety import replace_refused
 from .model import Credential
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 #: No 0/o, 1/l/i: easy to read off a phone and type on one.
 OTP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
-OTP_LENGTH = 10
+OTP_LENGTH = 12
 HANDOUT_HEADER = ("工号", "姓名", "一次性密码")
-# Not allowed in XML 1.0 but not caught by openpyxl (it would write an unreadable file).
-_NOT_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")
-# Excel refuses longer cells.
+# Excel refuses longer cells (counted in UTF-16 code units).
 _XLSX_MAX_CELL = 32767
 
 
 def neutralise_cell(value: object) -> object:
-    """Text that Excel would take as a formula gets a leading ``'``; other values unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    """Text that Excel would take as a formula gets a leading ``'``; other values unchanged.
+
+    A first character that compatibility-folds into a trigger (``＝``, ``﹦``) counts too.
+    """
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_TRIGGERS)
+        or unicodedata.normalize("NFKC", value[:1]).startswith(FORMULA_TRIGGERS)
+    ):
         return "'" + value
     return value
+
+
+def _cell_text(value: str) -> str:
+    """Stored text as a cell may hold it: refused characters replaced, then neutralised."""
+    return str(neutralise_cell(replace_refused(value)))
 
 
 def _csv_text(value: object) -> str:
@@ -47,14 +59,14 @@ def _csv_text(value: object) -> str:
         value = "、".join(map(str, value))
     if isinstance(value, int | float):
         return str(value)
-    return str(neutralise_cell(str(value)))
+    return _cell_text(str(value))
 
 
 def write_csv(rows: Iterable[Sequence[object]], header: Sequence[str]) -> bytes:
     """A CSV for Excel: UTF-8 with byte-order mark (so Chinese opens correctly), CRLF rows.
 
-    Text cells are neutralised; numbers and dates are written plainly; lists and tuples
-    are joined with 、; None is empty.
+    Text cells are neutralised and refused characters replaced; numbers and dates are
+    written plainly; lists and tuples are joined with 、; None is empty.
     """
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -64,18 +76,27 @@ def write_csv(rows: Iterable[Sequence[object]], header: Sequence[str]) -> bytes:
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 
-def _xlsx_value(value: object, row: int, column: int) -> object:
-    """A value ready for a cell: lists joined, text neutralised and checked for Excel."""
+def _shortened(text: str) -> str:
+    """Text cut to what one Excel cell holds, with an ellipsis when cut."""
+    if len(text) <= _XLSX_MAX_CELL // 2 or len(text.encode("utf-16-le")) // 2 <= _XLSX_MAX_CELL:
+        return text
+    kept, units = [], 1  # the ellipsis
+    for ch in text:
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > _XLSX_MAX_CELL:
+            break
+        kept.append(ch)
+    return "".join(kept) + "…"
+
+
+def _xlsx_value(value: object) -> object:
+    """A value ready for a cell: lists joined, text made safe and short enough for Excel."""
     if isinstance(value, list | tuple):
         value = "、".join(map(str, value))
     elif value is not None and not isinstance(value, str | int | float | dt.date):
         value = str(value)
     if isinstance(value, str):
-        value = neutralise_cell(value)
-        if ILLEGAL_CHARACTERS_RE.search(value) or _NOT_XML.search(value):
-            raise ValueError(f"第 {row} 行第 {column} 列含有 Excel 不能保存的控制字符，无法导出")
-        if len(value) > _XLSX_MAX_CELL:
-            raise ValueError(f"第 {row} 行第 {column} 列的文字太长，Excel 单元格最多 32767 个字符")
+        value = _shortened(_cell_text(value))
     return value
 
 
@@ -84,16 +105,14 @@ def write_xlsx(
 ) -> bytes:
     """An .xlsx with one sheet: a bold header row, text cells neutralised and typed as text.
 
-    Raises ValueError naming the row and column for text Excel cannot store (control
-    characters, more than 32,767 characters); roster import refuses such text anyway.
-    Every value is checked before the workbook is built.
+    Never fails on text: characters XML cannot hold (and the others quizapp.textsafety
+    refuses) become U+FFFD; text longer than an Excel cell holds is shortened.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    table = [[_xlsx_value(v, 1, i) for i, v in enumerate(header, start=1)]]
-    for row_number, row in enumerate(rows, start=2):
-        table.append([_xlsx_value(v, row_number, i) for i, v in enumerate(row, start=1)])
+    table = [[_xlsx_value(v) for v in header]]
+    table.extend([_xlsx_value(v) for v in row] for row in rows)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_title
@@ -115,7 +134,7 @@ def write_xlsx(
 
 def one_time_password(length: int = OTP_LENGTH) -> str:
     """A random password easy to type on a phone: lower-case letters and digits without
-    look-alikes, at least one of each (10 characters: about 49 bits)."""
+    look-alikes, at least one of each (12 characters: about 59 bits)."""
     if length < 2:
         raise ValueError("password length must be at least 2")
     while True:

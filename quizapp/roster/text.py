@@ -5,21 +5,28 @@ Documented normalisation, and nothing else:
 - Employee numbers (工号, also the trainer column): Unicode NFKC (full-width to half-width),
   surrounding whitespace removed, upper-cased. ``A001``, `` a001`` and ``Ａ００１`` are the
   same person.
+  After that an employee number is made of ASCII letters, digits and ASCII punctuation
+  only (every number valid before this rule was ASCII printable, and stays valid), so a
+  look-alike such as ``ADMİN`` (dotted capital I) is refused rather than being a new
+  account.
 - Other text: surrounding whitespace removed (spaces, ideographic spaces U+3000, tabs,
-  line breaks); the rest is kept exactly. Control characters, unpaired surrogates and
-  invisible direction overrides are refused, never dropped.
+  line breaks); the rest is kept exactly. The characters quizapp.textsafety refuses
+  (controls, noncharacters, unpaired surrogates, direction controls) are refused, never
+  dropped: the forms refuse the same ones.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from ..i18n import N_, fill
+from ..textsafety import BIDI_CONTROLS, describe_character
+from ..textsafety import bad_character as _refused_character
 
 EMPLOYEE_NO_MAX = 32
-
-# Bidirectional embeddings, overrides and isolates: they reorder what HR sees on screen.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Printable ASCII but the space: letters, digits and punctuation such as - _ . /
+_EMPLOYEE_NO_CHARACTERS = re.compile(r"[!-~]+", re.ASCII)
 # Whitespace that is also a control character, yet harmless at the edges of a cell.
 _EDGE_CONTROLS = frozenset("\t\n\r")
 
@@ -39,12 +46,9 @@ def clean_text(value: str) -> str:
 
 
 def bad_character(value: str) -> str | None:
-    """The first character that may not be stored in a roster text field, or None."""
-    for ch in value:
-        category = unicodedata.category(ch)
-        if category in ("Cc", "Cs") or ch in _BIDI_CONTROLS:
-            return ch
-    return None
+    """The first character that may not be stored in a roster text field, or None (the
+    one rule of quizapp.textsafety, for a field of one line)."""
+    return _refused_character(value)
 
 
 def show(value: object, limit: int = 30) -> str:
@@ -52,19 +56,17 @@ def show(value: object, limit: int = 30) -> str:
     text = str(value)
     out = []
     for ch in text[:limit]:
-        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") or ch in _BIDI_CONTROLS:
-            out.append(f"\\u{ord(ch):04x}" if ord(ch) > 0xFF else f"\\x{ord(ch):02x}")
-        else:
+        code = ord(ch)
+        invisible = unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp")
+        if not (invisible or ch in BIDI_CONTROLS or _refused_character(ch)):
             out.append(ch)
+        elif code > 0xFFFF:  # a plane-end noncharacter such as U+1FFFE
+            out.append(f"\\U{code:08x}")
+        else:
+            out.append(f"\\u{code:04x}" if code > 0xFF else f"\\x{code:02x}")
     if len(text) > limit:
         out.append("…")
     return "“" + "".join(out) + "”"
-
-
-def describe_character(ch: str) -> str:
-    """Name a refused character for HR: its code point and, when known, its Unicode name."""
-    name = unicodedata.name(ch, "")
-    return f"U+{ord(ch):04X}" + (f" {name}" if name else "")
 
 
 class EmployeeNoError(ValueError):
@@ -81,7 +83,8 @@ def normalise_employee_no(text: str) -> str:
     """The canonical employee number (工号): NFKC, surrounding whitespace removed, upper case.
 
     Raises EmployeeNoError, a ValueError, for an empty number, internal whitespace, control
-    or invisible characters, or more than 32 characters.
+    or invisible characters, any other character that is not ASCII (a look-alike letter),
+    or more than 32 characters.
     """
     if not isinstance(text, str):
         raise EmployeeNoError(N_("工号必须是文字，收到的是 %(kind)s"), kind=type(text).__name__)
@@ -103,6 +106,16 @@ def normalise_employee_no(text: str) -> str:
                 value=show(text),
                 character=describe_character(ch),
             )
+    if not _EMPLOYEE_NO_CHARACTERS.fullmatch(value):
+        ch = next(ch for ch in value if not _EMPLOYEE_NO_CHARACTERS.fullmatch(ch))
+        raise EmployeeNoError(
+            N_(
+                "工号 %(value)s 含有 %(character)s：工号只能由英文字母、数字和半角符号"
+                "（如 - _ . /）组成"
+            ),
+            value=show(text),
+            character=describe_character(ch),
+        )
     if len(value) > EMPLOYEE_NO_MAX:
         raise EmployeeNoError(
             N_("工号 %(value)s 太长：%(length)s 个字符，最多 %(limit)s 个"),

@@ -34,6 +34,8 @@ from .text import (
 )
 
 ACCESS_ROLES: tuple[str, ...] = ("employee", "trainer", "hr", "admin")
+#: How a roster names each access role back to HR (the 权限 column's own words).
+ROLE_NAMES = {"employee": "员工", "trainer": "带教", "hr": "人事", "admin": "管理员"}
 _ROLE_ALIASES = {
     "employee": "employee",
     "员工": "employee",
@@ -339,13 +341,17 @@ def validate_roster(
     known_sites: set[str] | None,
     existing_employee_nos: set[str],
     known_trainers: set[str],
+    grantable_roles: Iterable[str] = ACCESS_ROLES,
 ) -> RosterPreview:
     """Parse and check every row; ``preview.ok`` only when no row has a problem.
 
     ``existing_employee_nos`` and ``known_trainers`` are employee numbers (normalised here
     again, so raw values are fine). ``known_sites=None`` accepts any site text. A trainer
     must already exist or be hired in the same file with the trainer access role.
+    ``grantable_roles`` are the access roles whoever imports the file may grant: a row
+    asking for any other is refused at its 权限 cell.
     """
+    grantable = set(grantable_roles)
     labels = {spec.key: spec.label for spec in FIELDS}
     if isinstance(rows, RosterTable):
         labels.update({column.field: column.label for column in rows.columns})
@@ -383,6 +389,17 @@ def validate_roster(
                 )
         if values["trainer"] is not None and values["trainer"] == values["employee_no"]:
             issues.append(issue(raw.row, "trainer", "own_trainer", N_("带教不能是员工本人")))
+        beyond = [role for role in values["roles"] or () if role not in grantable]
+        if beyond:
+            issues.append(
+                issue(
+                    raw.row,
+                    "roles",
+                    "role_not_grantable",
+                    N_("你不能授予「%(roles)s」权限；请删去这一项，或请管理员授予"),
+                    roles="、".join(ROLE_NAMES[role] for role in beyond),
+                )
+            )
         hired, live = values["hire_date"], values["go_live_date"]
         if isinstance(hired, dt.date) and isinstance(live, dt.date) and live < hired:
             issues.append(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -69,16 +69,25 @@ def session():
     return _render_card(card, plan, counts.answered)
 
 
+# A phone's clock may be wrong (reset to 1970 after a flat battery) but not beyond these.
+_CLIENT_TIME_RANGE = (datetime(1970, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+
+
 def _client_time() -> datetime | None:
-    """The phone's clock at answering (kept for the record, never trusted for scheduling)."""
+    """The phone's clock at answering (kept for the record, never trusted for scheduling):
+    None when missing, unreadable, without a time zone or outside _CLIENT_TIME_RANGE."""
     raw = request.form.get("client_time")
-    if not raw:
+    if not raw or len(raw) > 64:
         return None
     try:
         client_time = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
+        if client_time.tzinfo is None:
+            return None
+        client_time = client_time.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: 9999-12-31T23:00-14:00 in UTC
         return None
-    return client_time if client_time.tzinfo is not None else None
+    earliest, latest = _CLIENT_TIME_RANGE
+    return client_time if earliest <= client_time < latest else None
 
 
 @bp.post("/answer")

@@ -241,7 +241,7 @@ def test_escaped_structure_inside_an_answer_is_text():
 def test_warnings_for_suspicious_but_legal_input():
     result = parse_text(
         bank_text(
-            "# 报修\n\n## 报修流程？\n答案：登记\n解析：\n\n## 报修 流程？\n答案：登记\n\n"
+            "# 报修\n\n## 报修流程？\n答案：登记\n解析：\n\n## 报修 流程？\n编号：repair-2\n答案：登记\n\n"
             "## 投诉流程？\n类形：问答\n答案：记录\n"
         )
     )
@@ -249,8 +249,18 @@ def test_warnings_for_suspicious_but_legal_input():
     messages = sorted((w.line, w.message.split(" ")[0]) for w in result.warnings)
     assert messages == [
         (12, "empty"),  # 解析： with nothing after it
-        (14, "the"),  # the same question twice
-        (18, "'类形'"),  # a misspelt field name, read as question text
+        (14, "the"),  # the same question twice (told apart by an 编号)
+        (19, "'类形'"),  # a misspelt field name, read as question text
+    ]
+
+
+def test_the_same_question_twice_without_an_id_is_an_error():
+    # Both would be stored under the same identity: the import would fail half-way.
+    result = parse_text(
+        bank_text("# 报修\n\n## 报修流程？\n答案：登记\n\n## 报修 流程？\n答案：记录\n")
+    )
+    assert [(e.line, e.message.split(" (")[0]) for e in result.errors] == [
+        (13, "the same question twice without 编号")
     ]
 
 

@@ -1,7 +1,8 @@
-"""Bank content rendered into pages can format but never script.
+"""Bank content rendered into pages can format but never script, and never hang.
 
 Every string of the Big List of Naughty Strings and a set of XSS vectors is put in every
 field of a bank; the bank page must contain no disallowed tag, attribute or URL scheme.
+Text Markdown would take too long over is shown as escaped plain text.
 """
 
 from __future__ import annotations
@@ -9,14 +10,24 @@ from __future__ import annotations
 import re
 from collections import Counter
 from html.parser import HTMLParser
+from urllib.parse import quote
 
 import pytest
+from markupsafe import escape
 
 from quizapp.bank.loader import import_banks
 from quizapp.bank.model import ITEM_TYPES, Bank, Choice, Item, Section
 from quizapp.bank.render import ALLOWED_TAGS, render_cloze, render_markdown
+from quizapp.bank.syntax import MAX_MARKDOWN_LENGTH
 from quizapp.extensions import db
 from quizapp.models.types import utcnow
+from tests.bank.hostile import (
+    bracket_bomb,
+    bracket_bomb_of_size,
+    hidden_closers,
+    nested_list,
+    nested_quotes,
+)
 from tests.factories import login, make_person
 
 XSS_VECTORS = [
@@ -80,8 +91,17 @@ LAYOUT_TAGS = {
 }
 HEAD_ONLY_TAGS = {"html", "head", "meta", "title", "link", "body"}
 # Tags only the layout may contain: content must not add a single one.
-LAYOUT_ONLY_TAGS = {*HEAD_ONLY_TAGS, "nav", "form", "input", "button", "footer"}
-LAYOUT_ATTRIBUTES = {"method", "action", "type", "value"}
+LAYOUT_ONLY_TAGS = {
+    *HEAD_ONLY_TAGS,
+    "nav",
+    "form",
+    "input",
+    "button",
+    "footer",
+    "details",
+    "summary",
+}
+LAYOUT_ATTRIBUTES = {"method", "action", "type", "value", "maxlength", "placeholder", "open"}
 SAFE_ATTRIBUTES = {
     "class",
     "id",
@@ -94,6 +114,8 @@ SAFE_ATTRIBUTES = {
     "start",
     "title",
     "align",
+    "value",  # a list item's number
+    "aria-label",
 }
 SAFE_SCHEMES = {"http", "https", "mailto"}
 C0_AND_SPACE = "".join(map(chr, range(0x21)))
@@ -206,23 +228,75 @@ def test_bank_page_with_naughty_content_in_every_field(app, client, blns):
         for i in range(0, len(values), 60)
     )
     bank = Bank(id="naughty", title=XSS_VECTORS[0], version=XSS_VECTORS[5], sections=sections)
+    # A plain bank of two pages, to compare the layout with.
     plain = Bank(
         id="plain",
         title="普通",
-        sections=(Section("章", ("客服前台",), (naughty_item(0, "普通"),)),),
+        sections=(
+            Section("章", ("客服前台",), tuple(naughty_item(n, f"普通{n}") for n in range(60))),
+        ),
     )
-    import_banks(db.session, [(bank, "naughty.md"), (plain, "plain.md")], now=utcnow())
+    import_banks(db.session, [(plain, "plain.md")], now=utcnow())
     db.session.commit()
     make_person("A1", roles=("admin",))
     login(client, "A1")
+    baselines = {
+        "/": check_html(client.get("/").get_data(as_text=True)),
+        "page": check_html(client.get("/banks/plain?page=2").get_data(as_text=True)),
+        "q": check_html(client.get("/banks/plain?q=普通1").get_data(as_text=True)),
+    }
+    import_banks(db.session, [(bank, "naughty.md"), (plain, "plain.md")], now=utcnow())
+    db.session.commit()
 
-    baseline = check_html(client.get("/banks/plain").get_data(as_text=True))
-    for url in ("/", "/banks/naughty"):
+    pages = -(-len(values) // 50)
+    urls = ["/", *(f"/banks/naughty?page={n}" for n in range(1, pages + 1))]
+    urls += [f"/banks/naughty?q={quote(vector)}" for vector in XSS_VECTORS[:5]]
+    for url in urls:
         response = client.get(url)
-        assert response.status_code == 200
+        assert response.status_code == 200, url
         html = response.get_data(as_text=True)
         checker = check_html(html)
-        assert checker.problems == [], checker.problems[:10]
+        assert checker.problems == [], (url, checker.problems[:10])
         # The layout's own tags appear as often as on a plain page; content added none.
+        baseline = baselines["/" if url == "/" else "q" if "q=" in url else "page"]
         for tag in LAYOUT_ONLY_TAGS:
-            assert checker.tags[tag] == baseline.tags[tag], tag
+            assert checker.tags[tag] == baseline.tags[tag], (url, tag)
+    # Every item was on a page.
+    assert client.get(f"/banks/naughty?page={pages + 1}").status_code == 404
+
+
+HOSTILE = {
+    "bracket bomb, 4,000 levels": bracket_bomb(4000),
+    "bracket bomb, 150 KB": bracket_bomb_of_size(150_000),
+    "nested list, 3,000 levels": nested_list(3000),
+    "nested block quotes, 3,000 levels": nested_quotes(3000),
+    "bracket bomb, 9 levels": bracket_bomb(9),
+    "nested list, 9 levels": nested_list(9),
+    "over-long plain text": "说" * (MAX_MARKDOWN_LENGTH + 1),
+    **hidden_closers(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_text_markdown_would_be_slow_on_is_shown_as_escaped_plain_text(name):
+    # Content stored before the limits existed: the renderer refuses it on its own.
+    text = HOSTILE[name]
+    html = str(render_markdown(text))
+    assert html.startswith('<p class="plain">') and html.endswith("</p>")
+    assert not re.search(r"<(?!/?p\b|br>)", html), html[:200]  # no tag but <p> and <br>
+    assert html.count("<br>") == text.count("\n")
+    assert html[len('<p class="plain">') : -len("</p>")].replace("<br>", "\n") == str(escape(text))
+
+
+def test_plain_text_is_escaped():
+    html = str(render_markdown("<script>alert(1)</script>\n" + "[" * 9 + "&"))
+    assert html == ('<p class="plain">&lt;script&gt;alert(1)&lt;/script&gt;<br>[[[[[[[[[&amp;</p>')
+
+
+def test_markdown_up_to_the_limits_is_still_formatted():
+    assert str(render_markdown(nested_list(8))).count("<ul>") == 8
+    assert str(render_markdown(nested_quotes(8))).count("<blockquote>") == 8
+    longest = "- 要点\n\n" + "说" * (MAX_MARKDOWN_LENGTH - len("- 要点\n\n"))
+    assert len(longest) == MAX_MARKDOWN_LENGTH
+    assert str(render_markdown(longest)).startswith("<ul>\n<li>要点</li>\n</ul>\n<p>说")
+    assert str(render_markdown(longest + "说")).startswith('<p class="plain">- 要点<br><br>说')

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -137,13 +139,19 @@ def banks(draw):
         )
     )
     sections = []
+    unnamed: set[str] = set()  # questions of items without 编号: each must be unique
     for title in section_titles:
         roles = tuple(draw(st.lists(word, min_size=1, max_size=3, unique=True)))
-        section_items = tuple(
-            draw(items(next(ids) if draw(st.booleans()) else None))
-            for _ in range(draw(st.integers(1, 4)))
-        )
-        sections.append(Section(title=title, roles=roles, items=section_items))
+        section_items = []
+        for _ in range(draw(st.integers(1, 4))):
+            item = draw(items(next(ids) if draw(st.booleans()) else None))
+            if item.id is None:
+                key = normalise_question(item.question)
+                if key in unnamed:
+                    item = replace(item, id=next(ids))
+                unnamed.add(key)
+            section_items.append(item)
+        sections.append(Section(title=title, roles=roles, items=tuple(section_items)))
     return Bank(
         id=draw(st.from_regex(r"[a-z0-9][a-z0-9-]{0,15}", fullmatch=True)),
         title=draw(line),
