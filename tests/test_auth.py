@@ -34,21 +34,7 @@ def test_login_and_safe_next(client):
     assert response.headers["Location"] == "/banks/x"
 
 
-@pytest.mark.parametrize(
-    "target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)", "/\\evil"]
-)
-def test_next_never_leaves_the_site(client, target):
-    make_person("E1")
-    response = client.post(
-        "/login",
-        data={
-            "employee_no": "E1",
-            "password": PASSWORD,
-            "next": target,
-            "csrf_token": csrf_token(client),
-        },
-    )
-    assert response.headers["Location"] == "/"
+# Where `next` may send someone after logging in: tests/security/test_redirects.py.
 
 
 @pytest.mark.parametrize("typed", ["a001", " A001 ", "Ａ００１", "ａ００１"])

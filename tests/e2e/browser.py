@@ -1,9 +1,18 @@
-"""Helpers for the browser tests: Debian's Chromium driven by Playwright (never a
-downloaded browser), and checks a phone user would make."""
+"""Helpers for the browser tests: an app served on loopback, Debian's Chromium driven by
+Playwright (never a downloaded browser), and checks a phone user would make."""
 
 from __future__ import annotations
 
 import shutil
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from quizapp import create_app
+from quizapp.extensions import db
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PHONE = {"width": 360, "height": 740}
@@ -58,3 +67,24 @@ GLYPHS = """characters => {
 
 def glyph_pixels(page, characters: str) -> list[str]:
     return page.evaluate(GLYPHS, characters)
+
+
+@contextmanager
+def served(path, fill: Callable[[], None]) -> Iterator[str]:
+    """An app on a migrated SQLite file at `path`, filled by `fill` (in an app context),
+    served on a free loopback port; yields its base URL."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "e2e"})
+    with app.app_context():
+        upgrade()
+        fill()
+        db.session.remove()
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.engine.dispose()

@@ -3,15 +3,9 @@ items at a time, the contents, a search; no horizontal scroll, thumb-sized targe
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from flask_migrate import upgrade
-from werkzeug.serving import make_server
 
-from quizapp import create_app
-from quizapp.extensions import db
-from tests.e2e.browser import small_targets
+from tests.e2e.browser import served, small_targets
 from tests.factories import load_bank, make_person
 
 pytestmark = pytest.mark.slow
@@ -41,21 +35,12 @@ BANK = "\n".join(
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    path = tmp_path_factory.mktemp("e2e") / "bank.sqlite3"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "e2e"})
-    with app.app_context():
-        upgrade()
+    def fill() -> None:
         load_bank(BANK)
         make_person("T1", roles=("trainer",), password="phone-pass-1")
-        db.session.remove()
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=10)
-    with app.app_context():
-        db.engine.dispose()
+
+    with served(tmp_path_factory.mktemp("e2e") / "bank.sqlite3", fill) as base:
+        yield base
 
 
 def no_horizontal_scroll(page) -> None:
