@@ -56,12 +56,22 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .catalog.views import bp as catalog_bp
+    from .dashboard.views import bp as dashboard_bp
     from .hr.views import bp as hr_bp
     from .people.views import bp as people_bp
     from .study.views import bp as study_bp
     from .trainer.views import bp as trainer_bp
 
-    for blueprint in (auth_bp, catalog_bp, study_bp, trainer_bp, people_bp, hr_bp, admin_bp):
+    for blueprint in (
+        auth_bp,
+        catalog_bp,
+        study_bp,
+        trainer_bp,
+        people_bp,
+        dashboard_bp,
+        hr_bp,
+        admin_bp,
+    ):
         app.register_blueprint(blueprint)
 
     from . import errors, templating
@@ -69,10 +79,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
 
-    from .cli import bank_cli, demo_command, user_cli
+    from .cli import bank_cli, demo_command, readiness_command, user_cli
     from .grading.cli import grade_command
 
-    for command in (bank_cli, user_cli, demo_command, grade_command):
+    for command in (bank_cli, user_cli, demo_command, grade_command, readiness_command):
         app.cli.add_command(command)
     return app
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
 
 from .bank.export import export_bank
 from .bank.model import ITEM_TYPES, ParseResult
@@ -301,4 +302,68 @@ def demo_command(as_json: bool) -> None:
         roles = ",".join(login["roles"])
         click.echo(
             f"  {login['employee_no']:<8} {login['password']:<16} {roles:<16} {login['job_role'] or ''}"
+        )
+
+
+@click.command("readiness")
+@click.option(
+    "--employee",
+    "employee_nos",
+    multiple=True,
+    metavar="NO",
+    help="Only this employee (repeatable). Default: every active hire.",
+)
+@click.option(
+    "--at",
+    "at_day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Evaluate as of this study day (YYYY-MM-DD). Default: now.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per hire.")
+@with_appcontext
+def readiness_command(employee_nos: tuple[str, ...], at_day, as_json: bool) -> None:
+    """Readiness of every active hire (or the named ones): the dashboard's figures."""
+    from .extensions import db
+    from .models import Employee
+    from .models.types import utcnow
+    from .roster.text import normalise_employee_no
+    from .study.standing import standings
+
+    where = []
+    if employee_nos:
+        numbers = []
+        for raw in employee_nos:
+            try:
+                numbers.append(normalise_employee_no(raw))
+            except ValueError as exc:
+                raise click.BadParameter(f"{raw!r}: {exc}", param_hint="--employee") from exc
+        known = set(
+            db.session.scalars(
+                select(Employee.employee_no).where(Employee.employee_no.in_(numbers))
+            )
+        )
+        missing = [number for number in numbers if number not in known]
+        if missing:
+            raise click.BadParameter(
+                "no employee numbered " + ", ".join(missing), param_hint="--employee"
+            )
+        where.append(Employee.employee_no.in_(numbers))
+    found = standings(
+        db.session,
+        utcnow(),
+        where,
+        today=at_day.date() if at_day else None,
+        only_hires=not employee_nos,
+    )
+    if as_json:
+        click.echo(json.dumps([s.to_json() for s in found], ensure_ascii=False, indent=2))
+        return
+    for s in found:
+        forecast = s.forecast_ready.isoformat() if s.forecast_ready else "-"
+        go_live = s.go_live.isoformat() if s.go_live else "-"
+        click.echo(
+            f"{s.employee_no:<10} {s.name:<8} {s.readiness:6.1%} seen {s.seen:>4}/{s.required:<4}"
+            f" red {s.red_lines_at_risk}/{s.red_lines} go-live {go_live} forecast {forecast}"
+            f" {s.status}"
         )

@@ -38,6 +38,12 @@ POLICY: dict[str, str | frozenset[str]] = {
     "catalog.bank": LOGGED_IN,
     # Trainers: their own trainees (the service selects them).
     "trainer.index": TRAINER,
+    # Readiness: HR and admins see everyone, trainers their own trainees (the services
+    # select them); a hire sees only their own report (study.progress_page).
+    "dashboard.index": STAFF,
+    "dashboard.digest": STAFF,
+    "dashboard.export": STAFF,
+    "people.readiness": STAFF,
     # People: trainers see their own scope, HR everyone (scope enforced by the service).
     "people.index": STAFF,
     "people.detail": STAFF,

@@ -15,6 +15,7 @@ from flask_babel import (
 from .bank.render import render_cloze, render_cloze_inputs, render_markdown
 from .i18n import translate_issue
 from .questions import QUESTION_TYPES
+from .study.standing import REASON_LABELS, STATUS_LABELS
 
 
 def _translations():
@@ -42,6 +43,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["cloze"] = render_cloze
     app.jinja_env.filters["cloze_inputs"] = render_cloze_inputs
     app.jinja_env.globals["QUESTION_TYPES"] = QUESTION_TYPES
+    app.jinja_env.filters["status_label"] = lambda code: _gettext(STATUS_LABELS[code])
+    app.jinja_env.filters["reason_label"] = lambda code: _gettext(REASON_LABELS[code])
     app.jinja_env.globals.update(
         get_locale=get_locale,
         format_date=format_date,

@@ -501,6 +501,7 @@ def test_admin_sets_a_job_roles_study_settings(client):
             "daily_new_cap": "10",
             "session_minutes": "8",
             "day_boundary_hour": "5",
+            "readiness_target": "0.85",
         },
     )
     db.session.refresh(role)
@@ -509,15 +510,59 @@ def test_admin_sets_a_job_roles_study_settings(client):
         role.daily_new_cap,
         role.session_minutes,
         role.day_boundary_hour,
-    ) == (0.95, 10, 8, 5)
+        role.readiness_target,
+    ) == (0.95, 10, 8, 5, 0.85)
     from quizapp.study.curriculum import role_settings
 
     assert role_settings(role).desired_retention == 0.95
 
 
-def test_staff_see_a_persons_study_progress(client):
+def test_staff_see_a_persons_readiness_summary(app, client):
+    from tests.factories import load_bank
+
+    load_bank()
     make_person("H1", roles=("hr",))
-    hire = make_person("E1", job_role="客服前台")
+    make_person("T1", roles=("trainer",), job_role="客服前台", site="一号项目")
+    make_person("T2", roles=("trainer",), job_role="客服前台", site="一号项目")
+    hire = make_person("E1", job_role="客服前台", site="一号项目", trainer="T1")
     login(client, "H1")
     page = client.get(f"/people/{hire.id}").get_data(as_text=True)
-    assert "学习进度" in page and "已掌握" in page
+    assert "学习进度" in page and "未开始" in page and "掌握度" in page and "覆盖率" in page
+    assert "预计达标" in page and f"/people/{hire.id}/readiness" in page
+    # HR looking at a colleague who does not study: no readiness section.
+    hr = db.session.scalar(select(Employee).where(Employee.employee_no == "H1"))
+    assert "学习进度" not in client.get(f"/people/{hr.id}").get_data(as_text=True)
+    # The hire's own trainer sees it; a trainer of the same site who is not theirs does not.
+    own = app.test_client()
+    login(own, "T1")
+    assert f"/people/{hire.id}/readiness" in own.get(f"/people/{hire.id}").get_data(as_text=True)
+    other = app.test_client()
+    login(other, "T2")
+    page = other.get(f"/people/{hire.id}").get_data(as_text=True)
+    assert "学习进度" not in page and "/readiness" not in page
+
+
+def test_the_people_export_has_readiness_columns(client, hr):
+    from datetime import timedelta
+
+    from tests.factories import load_bank
+    from tests.study.util import answer
+
+    load_bank()
+    hire = make_person("E1", job_role="客服前台", name="张三")
+    answer(hire, "ring", {"verdict": True}, now=utcnow() - timedelta(seconds=30))
+    login(client, "H1")
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/people/export.xlsx").get_data()))
+    rows = [[cell.value for cell in row] for row in book.active.iter_rows()]
+    header = rows[0]
+    assert header[-4:] == ["掌握度（%）", "覆盖率（%）", "学习状态", "预计达标日期"]
+    found = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    e1 = found["E1"]
+    assert isinstance(e1["掌握度（%）"], int) and 0 < e1["掌握度（%）"] <= 100
+    assert e1["覆盖率（%）"] == 17  # 1 of 6 items
+    assert e1["学习状态"] in ("学习中", "有风险", "已达标")
+    # Not hires (HR, a trainer): empty cells.
+    assert not any(found["H1"][title] for title in header[-4:])
+    assert not any(found["T1"][title] for title in header[-4:])
+    text = client.get("/people/export.csv").get_data().decode("utf-8-sig")
+    assert "掌握度（%）,覆盖率（%）,学习状态,预计达标日期" in text.splitlines()[0]

@@ -60,4 +60,12 @@ class RoleSettingsForm(FlaskForm):
     day_boundary_hour = IntegerField(
         _l("每天从几点算起（0–23）"), validators=[_within("day_boundary_hour")]
     )
+    readiness_target = DecimalField(
+        _l("上岗达标线（预计掌握度）"),
+        places=2,
+        validators=[
+            DataRequired(_l("请输入 0.50 到 0.99 之间的数")),
+            _within("readiness_target"),
+        ],
+    )
     submit = SubmitField(_l("保存"))

@@ -135,6 +135,7 @@ SETTING_LIMITS: dict[str, tuple[float, float, str]] = {
     "daily_new_cap": (0, 500, N_("请输入 0 到 500 之间的整数")),
     "session_minutes": (1, 120, N_("请输入 1 到 120 之间的整数")),
     "day_boundary_hour": (0, 23, N_("请输入 0 到 23 之间的整数")),
+    "readiness_target": (0.5, 0.99, N_("请输入 0.50 到 0.99 之间的数")),
 }
 
 
@@ -146,6 +147,7 @@ class StudySettings:
     daily_new_cap: int
     session_minutes: int
     day_boundary_hour: int
+    readiness_target: float = 0.9
 
     def to_dict(self) -> dict[str, float | int]:
         return {field: getattr(self, field) for field in SETTING_LIMITS}

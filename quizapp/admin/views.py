@@ -148,6 +148,7 @@ def job_role_settings(row_id: int):
             daily_new_cap=form.daily_new_cap.data,
             session_minutes=form.session_minutes.data,
             day_boundary_hour=form.day_boundary_hour.data,
+            readiness_target=float(form.readiness_target.data),
         )
         try:
             service.save_study_settings(db.session, role.id, settings, current_user, utcnow())

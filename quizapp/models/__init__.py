@@ -2,7 +2,7 @@
 
 from .bank import Bank, Choice, Item, ItemVersion, JobRole, KeyPoint, Section, SectionRole
 from .people import ACCESS_ROLES, AccessRole, AuditEntry, Employee, LoginThrottle, Site
-from .study import IdempotencyRecord, MemoryState, ReviewLog
+from .study import IdempotencyRecord, MemoryState, ReadinessCache, ReviewLog
 
 __all__ = [
     "ACCESS_ROLES",
@@ -18,6 +18,7 @@ __all__ = [
     "KeyPoint",
     "LoginThrottle",
     "MemoryState",
+    "ReadinessCache",
     "ReviewLog",
     "Section",
     "SectionRole",

@@ -41,6 +41,8 @@ class JobRole(db.Model):
     timezone: Mapped[str] = mapped_column(
         String(50), default="Asia/Shanghai", server_default="Asia/Shanghai"
     )
+    # Readiness a hire of this role must reach by go-live (quizapp.readiness).
+    readiness_target: Mapped[float] = mapped_column(Float, default=0.9, server_default="0.9")
 
     def __repr__(self) -> str:
         return f"<JobRole {self.name}>"

@@ -3,9 +3,19 @@ and idempotency records that make a repeated answer a no-op."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -37,6 +47,9 @@ class MemoryState(db.Model):
     reps: Mapped[int] = mapped_column(Integer, default=0)
     lapses: Mapped[int] = mapped_column(Integer, default=0)
     revision: Mapped[int] = mapped_column(Integer, default=0)
+    # The rating of the last answer that scheduled the item (retries aside): readiness
+    # counts an item last answered wrong as not known (quizapp.readiness).
+    last_rating: Mapped[int | None] = mapped_column(Integer)
     # Set when the item's answer changed after the employee learnt it: shown once with a note.
     changed_from_version: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -90,3 +103,22 @@ class IdempotencyRecord(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="running")
     review_id: Mapped[int | None] = mapped_column(ForeignKey("review_log.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReadinessCache(db.Model):
+    """One hire's readiness figures as computed on one study day (quizapp.study.standing).
+
+    Valid while `study_day` is the hire's current study day and `basis` (their job role's
+    settings, go-live date and the banks' import times) is unchanged; every answer, undo
+    or overrule of the hire deletes the row. Only a cache: deleting rows loses nothing.
+    """
+
+    __tablename__ = "readiness_cache"
+
+    employee_id: Mapped[int] = mapped_column(
+        ForeignKey("employee.id", ondelete="CASCADE"), primary_key=True
+    )
+    study_day: Mapped[date] = mapped_column(Date)
+    basis: Mapped[str] = mapped_column(String(64))
+    figures: Mapped[dict] = mapped_column(JSON)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -12,6 +12,7 @@ Who may open or manage which person is checked by the caller first
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -22,6 +23,7 @@ from ..database import write_transaction
 from ..i18n import N_
 from ..models import Employee, JobRole, Site
 from ..models.people import ACTIVE
+from ..study.standing import STATUS_LABELS, Standing, standings
 from . import audit, service
 from .passwords import password_problem
 from .service import NewPerson, PersonError
@@ -218,11 +220,32 @@ EXPORT_HEADER = (
     N_("培训师"),
     N_("权限"),
     N_("状态"),
+    N_("掌握度（%）"),
+    N_("覆盖率（%）"),
+    N_("学习状态"),
+    N_("预计达标日期"),
 )
 
 
-def export_rows(session: Session, viewer: Employee) -> list[list[str]]:
-    """Everyone the viewer may see, one row each in EXPORT_HEADER's order."""
+def export_rows(
+    session: Session,
+    viewer: Employee,
+    now: datetime,
+    status_label: Callable[[str], str] = STATUS_LABELS.__getitem__,
+) -> list[list[object]]:
+    """Everyone the viewer may see, one row each in EXPORT_HEADER's order.
+
+    The readiness columns (whole percents, the status as ``status_label`` names it, the
+    forecast date) come from one bulk ``standings`` call, the dashboard's day-cached
+    figures; they are empty for people who are not hires (not active or not studying) and
+    for hires with nothing to learn (no job role, or none assigned to theirs)."""
+    scope = service.people_in_scope(viewer).whereclause
+    found = {
+        standing.person_id: standing
+        for standing in standings(session, now, () if scope is None else (scope,))
+        if standing.required  # a job role with something to learn
+    }
+    blank = ["", "", "", ""]
     return [
         [
             p.employee_no,
@@ -236,6 +259,16 @@ def export_rows(session: Session, viewer: Employee) -> list[list[str]]:
             p.trainer.employee_no if p.trainer else "",
             "、".join(sorted(p.roles)),
             p.status,
+            *(_readiness_cells(found[p.id], status_label) if p.id in found else blank),
         ]
         for p in service.search_people(session, viewer, limit=100_000)
+    ]
+
+
+def _readiness_cells(standing: Standing, status_label: Callable[[str], str]) -> list[object]:
+    return [
+        round(standing.readiness * 100),
+        round(standing.coverage * 100),
+        status_label(standing.status),
+        standing.forecast_ready.isoformat() if standing.forecast_ready else "",
     ]

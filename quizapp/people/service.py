@@ -307,6 +307,13 @@ def search_people(
     return list(session.scalars(query.order_by(Employee.employee_no).limit(limit)))
 
 
+def can_see_readiness(viewer: Employee, person: Employee) -> bool:
+    """Whether the viewer may read this (visible) person's readiness report: HR and admins
+    for everyone, a trainer only for their own trainees (seeing the people of their site
+    or job role does not make a trainer responsible for them)."""
+    return viewer.has_role("hr", "admin") or person.trainer_id == viewer.id
+
+
 def can_manage(viewer: Employee, person: Employee) -> bool:
     """Whether the viewer may reset, edit or deactivate this (visible) person.
 

@@ -11,7 +11,8 @@ from ..models import Employee
 from ..models.types import utcnow
 from ..roster import write_csv, write_xlsx
 from ..security import no_store
-from ..study.progress import progress as study_progress
+from ..study.progress import report as readiness_report
+from ..study.standing import STATUS_LABELS, standings
 from . import manage, service
 from .forms import PersonForm, SearchForm
 from .manage import PersonDetails
@@ -54,12 +55,32 @@ def index():
 @bp.get("/<int:person_id>")
 def detail(person_id: int):
     person = _person_or_404(person_id)
+    may_see_readiness = service.can_see_readiness(current_user, person)
+    standing = None
+    if may_see_readiness and person.job_role_id is not None:
+        [standing] = standings(db.session, utcnow(), [Employee.id == person.id], only_hires=False)
     return render_template(
         "people/detail.html",
         person=person,
         button=ButtonForm(),
         can_manage=service.can_manage(current_user, person),
-        progress=study_progress(db.session, person, utcnow()) if person.job_role_id else None,
+        may_see_readiness=may_see_readiness,
+        standing=standing,
+    )
+
+
+@bp.get("/<int:person_id>/readiness")
+def readiness(person_id: int):
+    """One hire's readiness report (printable on one page): their own trainer, HR and
+    admins; anyone else gets 404, as for a person out of their sight."""
+    person = _person_or_404(person_id)
+    if not service.can_see_readiness(current_user, person):
+        abort(404)
+    return render_template(
+        "people/readiness.html",
+        person=person,
+        report=readiness_report(db.session, person, utcnow()),
+        printing=request.args.get("print") == "1",
     )
 
 
@@ -167,7 +188,9 @@ def reactivate(person_id: int):
 @no_store  # everyone's contact details
 def export(fmt: str):
     header = [_(title) for title in manage.EXPORT_HEADER]
-    rows = manage.export_rows(db.session, current_user)
+    rows = manage.export_rows(
+        db.session, current_user, utcnow(), status_label=lambda code: _(STATUS_LABELS[code])
+    )
     if fmt == "csv":
         body, mimetype = write_csv(rows, header), "text/csv"
     else:

@@ -1,10 +1,42 @@
-"""Readiness: how much of what a person must know they know now, per section and overall.
+"""Readiness: how well a hire knows what their post requires, now and on go-live day,
+and when they will be ready (pure: arrays in, figures out; see docs/readiness.md)."""
 
-A pure read model next to quizapp.srs: memory states, the required items grouped by
-section, a reference time and the role's settings in; figures out. No Flask, no database:
-quizapp.study.progress reads the rows and calls it, for one person or a whole cohort.
-"""
+from .forecast import PACE_DAYS, forecast_ready, pace
+from .model import (
+    AT_RISK,
+    CERTIFIED,
+    IN_PROGRESS,
+    NOT_STARTED,
+    READY,
+    RED_LINE_TARGET,
+    STATUSES,
+    Assessment,
+    ItemMemory,
+    Snapshot,
+    assess,
+    evaluation_day,
+    is_ready,
+    recall_on,
+    snapshot,
+)
 
-from .model import Readiness, SectionReadiness, readiness
-
-__all__ = ["Readiness", "SectionReadiness", "readiness"]
+__all__ = [
+    "AT_RISK",
+    "CERTIFIED",
+    "IN_PROGRESS",
+    "NOT_STARTED",
+    "PACE_DAYS",
+    "READY",
+    "RED_LINE_TARGET",
+    "STATUSES",
+    "Assessment",
+    "ItemMemory",
+    "Snapshot",
+    "assess",
+    "evaluation_day",
+    "forecast_ready",
+    "is_ready",
+    "pace",
+    "recall_on",
+    "snapshot",
+]

@@ -29,7 +29,16 @@ from quizapp.srs.policy import (
     red_line_at_risk,
     should_retry,
 )
-from quizapp.srs.scheduler import apply_answer, predict_recall, replay, scheduler_for
+from quizapp.srs.scheduler import (
+    RECALL_DECAY,
+    RECALL_FACTOR,
+    Step,
+    apply_answer,
+    predict_recall,
+    replay,
+    review_step,
+    scheduler_for,
+)
 
 __all__ = [
     "AGAIN",
@@ -42,11 +51,14 @@ __all__ = [
     "REVIEW",
     "MemoryState",
     "PlannedCard",
+    "RECALL_DECAY",
+    "RECALL_FACTOR",
     "Rating",
     "Reset",
     "Review",
     "RoleSettings",
     "SessionPlan",
+    "Step",
     "apply_answer",
     "day_start",
     "new_cap_today",
@@ -54,6 +66,7 @@ __all__ = [
     "predict_recall",
     "red_line_at_risk",
     "replay",
+    "review_step",
     "scheduler_for",
     "should_retry",
     "study_day",

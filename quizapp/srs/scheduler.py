@@ -226,3 +226,53 @@ def predict_recall(
     elapsed = study_days_between(state.last_review, at, settings)
     card = _to_card(state, at - timedelta(days=elapsed))
     return float(scheduler_for(settings).get_card_retrievability(card, at))
+
+
+@dataclass(frozen=True)
+class Step:
+    """The outcome of one answer in study-day units: what a simulation needs."""
+
+    state: int
+    stability: float
+    difficulty: float
+    interval_days: int
+
+
+_STEP_EPOCH = to_utc(datetime(2000, 1, 1, 12))
+
+
+@lru_cache(maxsize=262_144)
+def review_step(
+    state: int,
+    step: int | None,
+    stability: float | None,
+    difficulty: float | None,
+    elapsed_days: int,
+    rating: int,
+    desired_retention: float,
+) -> Step:
+    """fsrs's review of a card with these fields, answered ``elapsed_days`` study days after
+    its last review (any value for a new card): the new state and the whole-day interval.
+
+    The same arithmetic as :func:`apply_answer` (same fsrs Scheduler, same elapsed count),
+    without dates or log entries, and memoised: forecasts simulate thousands of answers
+    and items introduced together on the same schedule share every step.
+    """
+    now = _STEP_EPOCH
+    last_review = None if stability is None else now - timedelta(days=elapsed_days)
+    card = Card(
+        card_id=1,
+        state=State(state),
+        step=step,
+        stability=stability,
+        difficulty=difficulty,
+        due=now,
+        last_review=last_review,
+    )
+    card, _log = _scheduler(desired_retention, OURS).review_card(card, Rating(rating), now)
+    return Step(
+        int(card.state),
+        float(card.stability),
+        float(card.difficulty),
+        round((card.due - now) / timedelta(days=1)),
+    )

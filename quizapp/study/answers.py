@@ -27,6 +27,7 @@ from .errors import StudyError
 from .items import ItemView, load_item
 from .memory import STATE_COLUMNS, from_columns, state_columns, store
 from .session import Ticket
+from .standing import forget as forget_readiness
 
 MAX_KEY = 100  # characters of an idempotency key
 
@@ -104,6 +105,7 @@ def submit_answer(
             response_ms,
         )
         session.add(review)
+        forget_readiness(session, employee_id)
         # Written complete in the same transaction as the review: nobody can see it
         # half-done, so it is never "running" here (a record left running by an older
         # process still answers 409 above).
@@ -178,6 +180,8 @@ def _record(
     )
     # Answering clears the "content changed" note: it was shown on this card.
     columns = {**state_columns(after, now), "changed_from_version": None}
+    if not ticket.retry:  # a retry does not schedule: the last answer that did stands
+        columns["last_rating"] = int(graded.rating)
     if row is None:
         conn.execute(
             _INSERT_MEMORY_STATE,
@@ -276,6 +280,7 @@ def undo_last(session: Session, employee: Employee, now: datetime) -> ReviewLog 
             return None
         _restore(session, employee.id, review, now)
         review.undone_at = now
+        forget_readiness(session, employee.id)
     return review
 
 
@@ -291,6 +296,19 @@ def _restore(session: Session, employee_id: int, review: ReviewLog, now: datetim
         return
     store(row, srs.MemoryState.from_dict(review.state_before), now)
     row.revision += 1  # a card shown before the undo must not be answerable afterwards
+    if review.kind == "review":
+        row.last_rating = session.scalar(
+            select(ReviewLog.rating)
+            .where(
+                ReviewLog.employee_id == employee_id,
+                ReviewLog.item_id == review.item_id,
+                ReviewLog.kind == "review",
+                ReviewLog.undone_at.is_(None),
+                ReviewLog.id != review.id,
+            )
+            .order_by(ReviewLog.server_time.desc(), ReviewLog.id.desc())
+            .limit(1)
+        )
 
 
 def overrule(
@@ -341,6 +359,8 @@ def overrule(
             session.add(row)
         store(row, after, now)
         row.revision += 1
+        if review.kind == "review":
+            row.last_rating = int(rating)
         replacement = ReviewLog(
             employee_id=employee.id,
             item_id=review.item_id,
@@ -362,4 +382,5 @@ def overrule(
         session.flush()
         review.undone_at = now
         review.replaced_by_id = replacement.id
+        forget_readiness(session, employee.id)
     return replacement

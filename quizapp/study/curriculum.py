@@ -130,7 +130,7 @@ def role_items(session: Session, employee: Employee) -> RoleItems:
 
 
 _REQUIRED_OF_ROLES = (
-    select(SectionRole.job_role_id, Item.id, Section.id, Section.title)
+    select(SectionRole.job_role_id, Item.id, Section.id, Section.title, Item.red_line)
     .join(Section, Section.id == SectionRole.section_id)
     .join(Item, Item.section_id == Section.id)
     .where(SectionRole.job_role_id.in_(bindparam("job_role_ids", expanding=True)), *LIVE)
@@ -143,6 +143,7 @@ class RequiredItem:
     item_id: int
     section_id: int
     section_title: str
+    red_line: bool = False
 
 
 def required_of_roles(session: Session, job_role_ids: set[int]) -> dict[int, list[RequiredItem]]:
@@ -151,8 +152,8 @@ def required_of_roles(session: Session, job_role_ids: set[int]) -> dict[int, lis
     found: dict[int, list[RequiredItem]] = {role_id: [] for role_id in job_role_ids}
     if not job_role_ids:
         return found
-    for role_id, item_id, section_id, title in session.execute(
+    for role_id, item_id, section_id, title, red_line in session.execute(
         _REQUIRED_OF_ROLES, {"job_role_ids": sorted(job_role_ids)}
     ):
-        found[role_id].append(RequiredItem(item_id, section_id, title))
+        found[role_id].append(RequiredItem(item_id, section_id, title, bool(red_line)))
     return found

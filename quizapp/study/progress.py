@@ -1,103 +1,179 @@
-"""How far people have got: one person's progress page, and a cohort's figures for the
-staff pages. Both read the rows here and leave the figures to quizapp.readiness."""
+"""One hire's readiness report: the figures of the cohort table (quizapp.study.standing,
+so the pages and the CLI never disagree) and the detail behind them: mastery per section,
+red-line items, the weakest items, answers per day and the streak."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+import numpy as np
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .. import srs
-from ..models import Employee, Item, MemoryState, ReviewLog, Section
-from ..readiness import Readiness, SectionReadiness, readiness
-from .curriculum import required_of_roles, role_items, role_settings
-from .memory import to_srs
-from .session import day_bounds
+from .. import readiness, srs
+from ..models import Employee, Item, ReviewLog, Section
+from .curriculum import LIVE, required_of_roles, role_settings
+from .memory_arrays import Curriculum, item_memory, memory_rows
+from .standing import Standing, standings
 
-STREAK_DAYS = 90  # the streak may reach further back than the chart: read this many days
+CALENDAR_DAYS = 84  # twelve weeks of answers per day
+STREAK_DAYS = 365  # the streak may reach further back than the calendar
+WEAKEST = 10
 
 
 @dataclass(frozen=True)
-class Progress:
+class SectionMastery:
+    """One section: its items, those mastered and mean predicted recall (next study day)."""
+
+    title: str
     total: int
-    learned: int
-    sections: tuple[SectionReadiness, ...]
+    mastered: int
+    recall: float
+
+
+@dataclass(frozen=True)
+class ItemRecall:
+    """One required item as the report shows it."""
+
+    item_id: int
+    question: str
+    section: str
+    recall: float
+    seen: bool
+    last_correct: bool | None
+    red_line: bool
+    last_review: date | None
+
+
+@dataclass(frozen=True)
+class Report:
+    standing: Standing
+    mastered: int
+    sections: tuple[SectionMastery, ...]
+    red_lines: tuple[ItemRecall, ...]
+    weakest: tuple[ItemRecall, ...]
+    per_day: tuple[tuple[date, int], ...]
     streak: int
-    per_day: list[tuple[date, int]]
-    go_live: date | None
+    today: date
+
+    @property
+    def days_to_go_live(self) -> int | None:
+        go_live = self.standing.go_live
+        return None if go_live is None else (go_live - self.today).days
+
+    @property
+    def answers_total(self) -> int:
+        return sum(count for _day, count in self.per_day)
 
 
-def progress(session: Session, employee: Employee, now: datetime, days: int = 14) -> Progress:
-    """One person's progress: readiness per section now, answers per day, the streak."""
-    settings = role_settings(employee.job_role)
-    items = role_items(session, employee)
-    sections: dict[int, tuple[str, list[int]]] = {}
-    if items.required:
-        rows = session.execute(
-            select(Item.id, Section.id, Section.title)
+def report(session: Session, person: Employee, now: datetime) -> Report | None:
+    """The report of one person with a job role (None without one: nothing to learn)."""
+    if person.job_role_id is None:
+        return None
+    [standing] = standings(session, now, [Employee.id == person.id], only_hires=False)
+    settings = role_settings(person.job_role)
+    today = srs.study_day(now, settings)
+    items = required_of_roles(session, {person.job_role_id})[person.job_role_id]
+    curriculum = Curriculum.of(items)
+    rows = memory_rows(session, [person.id])
+    positions, mask = curriculum.positions(rows[:, 1].astype(np.int64))
+    memory = item_memory(curriculum.item_ids, curriculum.red_line, rows, positions, mask, settings)
+    figures = readiness.snapshot(memory, readiness.evaluation_day(today))
+    last_correct = _last_correct(session, person.id)
+    questions = dict(
+        session.execute(
+            select(Item.id, Item.question)
             .join(Section, Section.id == Item.section_id)
-            .where(Item.id.in_(list(items.required)))
+            .where(Section.id.in_({item.section_id for item in items}), *LIVE)
+        ).all()
+    )
+    entries = [
+        ItemRecall(
+            item_id=item.item_id,
+            question=questions.get(item.item_id, ""),
+            section=item.section_title,
+            recall=float(figures.recall[index]),
+            seen=bool(memory.seen[index]),
+            last_correct=last_correct.get(item.item_id),
+            red_line=item.red_line,
+            last_review=(
+                date.fromordinal(int(memory.last_day[index])) if memory.seen[index] else None
+            ),
         )
-        for item_id, section_id, title in rows:
-            sections.setdefault(section_id, (title, []))[1].append(item_id)
-    figures = readiness(items.states, list(sections.values()), now, settings)
-    today, _start = day_bounds(now, settings)
-    since = srs.day_start(today - timedelta(days=max(days, STREAK_DAYS) - 1), settings)
+        for index, item in enumerate(items)
+    ]
+    target = standing.target
+
+    def mastered(entry: ItemRecall) -> bool:
+        # Known tomorrow as the role requires, and the last answer was right.
+        return entry.recall >= target and entry.last_correct is True
+
+    sections: dict[int, list[ItemRecall]] = {}
+    for item, entry in zip(items, entries, strict=True):
+        sections.setdefault(item.section_id, []).append(entry)
+    per_day, streak = _activity(session, person.id, today, settings)
+    seen = [entry for entry in entries if entry.seen]
+    return Report(
+        standing=standing,
+        mastered=sum(1 for entry in entries if mastered(entry)),
+        sections=tuple(
+            SectionMastery(
+                group[0].section,
+                len(group),
+                sum(1 for entry in group if mastered(entry)),
+                sum(entry.recall for entry in group) / len(group),
+            )
+            for group in sections.values()
+        ),
+        red_lines=tuple(sorted((e for e in entries if e.red_line), key=lambda e: e.recall)),
+        weakest=tuple(sorted(seen, key=lambda e: (e.recall, e.item_id))[:WEAKEST]),
+        per_day=per_day,
+        streak=streak,
+        today=today,
+    )
+
+
+def _last_correct(session: Session, employee_id: int) -> dict[int, bool | None]:
+    """Whether each item's last answer (not undone, not a retry) was right."""
+    latest = (
+        select(func.max(ReviewLog.id))
+        .where(
+            ReviewLog.employee_id == employee_id,
+            ReviewLog.kind == "review",
+            ReviewLog.undone_at.is_(None),
+        )
+        .group_by(ReviewLog.item_id)
+    )
+    return dict(
+        session.execute(
+            select(ReviewLog.item_id, ReviewLog.correct).where(ReviewLog.id.in_(latest))
+        ).all()
+    )
+
+
+def _activity(
+    session: Session, employee_id: int, today: date, settings: srs.RoleSettings
+) -> tuple[tuple[tuple[date, int], ...], int]:
+    """Answers per study day over CALENDAR_DAYS, and the streak of study days."""
+    since = srs.day_start(today - timedelta(days=STREAK_DAYS - 1), settings)
     times = session.scalars(
         select(ReviewLog.server_time).where(
-            ReviewLog.employee_id == employee.id,
+            ReviewLog.employee_id == employee_id,
             ReviewLog.server_time >= since,
             ReviewLog.undone_at.is_(None),
             ReviewLog.kind == "review",
         )
     ).all()
     counts = Counter(srs.study_day(t, settings) for t in times)
-    per_day = [
+    per_day = tuple(
         (today - timedelta(days=n), counts.get(today - timedelta(days=n), 0))
-        for n in reversed(range(days))
-    ]
+        for n in reversed(range(CALENDAR_DAYS))
+    )
     streak = 0
     day = today if counts.get(today) else today - timedelta(days=1)
     while counts.get(day):
         streak += 1
         day -= timedelta(days=1)
-    return Progress(
-        total=figures.total,
-        learned=figures.learned,
-        sections=figures.sections,
-        streak=streak,
-        per_day=per_day,
-        go_live=employee.go_live_date,
-    )
-
-
-def cohort_readiness(
-    session: Session, people: Sequence[Employee], now: datetime
-) -> dict[int, Readiness]:
-    """Readiness of each person (by id) who has a job role, in two queries for the whole
-    cohort: the roles' required items, and the people's memory states of them."""
-    with_role = [person for person in people if person.job_role_id is not None]
-    required = required_of_roles(session, {person.job_role_id for person in with_role})
-    wanted = {item.item_id for items in required.values() for item in items}
-    states: dict[int, dict[int, srs.MemoryState]] = {person.id: {} for person in with_role}
-    if with_role and wanted:
-        rows = session.scalars(
-            select(MemoryState).where(
-                MemoryState.employee_id.in_(list(states)), MemoryState.item_id.in_(wanted)
-            )
-        )
-        for row in rows:
-            states[row.employee_id][row.item_id] = to_srs(row)
-    figures = {}
-    for person in with_role:
-        sections: dict[int, tuple[str, list[int]]] = {}
-        for item in required[person.job_role_id]:
-            sections.setdefault(item.section_id, (item.section_title, []))[1].append(item.item_id)
-        figures[person.id] = readiness(
-            states[person.id], list(sections.values()), now, role_settings(person.job_role)
-        )
-    return figures
+    return per_day, streak

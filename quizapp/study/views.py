@@ -10,17 +10,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from .. import srs
 from ..extensions import db
 from ..forms import ButtonForm
-from ..models import ReviewLog
+from ..models import Employee, ReviewLog
 from ..models.types import utcnow
 from ..questions import question_type
 from .answers import latest_review_id, may_retry, next_steps, overrule, submit_answer, undo_last
-from .curriculum import role_items
+from .curriculum import role_items, role_settings
 from .errors import StudyError
 from .items import ItemView, load_item
-from .progress import progress
+from .progress import report
 from .session import Card, Ticket, day_summary, present, today_counts, today_plan
+from .standing import standings
 
 bp = Blueprint("study", __name__, url_prefix="/study")
 
@@ -29,7 +31,7 @@ def _signer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="study-card")
 
 
-def _render_card(card: Card, plan=None, answered_today: int = 0):
+def _render_card(card: Card, plan=None, answered_today: int = 0, banner: dict | None = None):
     remaining = len(plan.cards) if plan else 1
     total = answered_today + remaining
     return render_template(
@@ -42,6 +44,7 @@ def _render_card(card: Card, plan=None, answered_today: int = 0):
         done=answered_today,
         total=total,
         percent=int(100 * answered_today / total) if total else 100,
+        banner=banner,
     )
 
 
@@ -51,22 +54,39 @@ def _error(error: StudyError):
     ), error.status
 
 
+def _banner(employee: Employee, now: datetime) -> dict | None:
+    """The one line of readiness on the study page: the day-cached figures of the cohort
+    table (one person), None without anything to learn."""
+    if employee.job_role_id is None:
+        return None
+    [standing] = standings(db.session, now, [Employee.id == employee.id], only_hires=False)
+    if not standing.required:
+        return None
+    today = srs.study_day(now, role_settings(employee.job_role))
+    days = (standing.go_live - today).days if standing.go_live else None
+    return {"standing": standing, "days": days}
+
+
 @bp.get("/")
 def session():
     now = utcnow()
     more = request.args.get("more") == "1"
     employee = current_user._get_current_object()
+    # First: the figures may be cached (committed) before today's plan is read.
+    banner = _banner(employee, now)
     items = role_items(db.session, employee)
     counts = today_counts(db.session, employee, now)
     plan = today_plan(db.session, employee, now, more=more, items=items, counts=counts)
     if not plan.cards:
         summary = day_summary(db.session, employee, now)
-        return render_template("study/done.html", summary=summary, plan=plan, button=ButtonForm())
+        return render_template(
+            "study/done.html", summary=summary, plan=plan, button=ButtonForm(), banner=banner
+        )
     try:
         card = present(db.session, employee, plan.cards[0].item_id, now, items=items)
     except StudyError as error:
         return _error(error)
-    return _render_card(card, plan, counts.answered)
+    return _render_card(card, plan, counts.answered, banner)
 
 
 # A phone's clock may be wrong (reset to 1970 after a flat battery) but not beyond these.
@@ -180,6 +200,8 @@ def overrule_review(review_id: int):
 
 @bp.get("/progress")
 def progress_page():
+    """The hire's own readiness report (never anyone else's: it reads current_user)."""
+    employee = current_user._get_current_object()
     return render_template(
-        "study/progress.html", progress=progress(db.session, current_user, utcnow())
+        "study/progress.html", person=employee, report=report(db.session, employee, utcnow())
     )

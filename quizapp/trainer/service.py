@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from ..models import Employee
-from ..models.people import ACTIVE
-from ..readiness import Readiness
-from ..study.progress import cohort_readiness
+from ..study.standing import Standing, standings
 
 
-@dataclass(frozen=True)
-class Trainee:
-    person: Employee
-    readiness: Readiness | None  # None without a job role: nothing to learn yet
-
-
-def trainees(session: Session, trainer: Employee, now: datetime) -> list[Trainee]:
+def trainees(session: Session, trainer: Employee, now: datetime) -> list[Standing]:
     """The trainer's active trainees (带教 is this trainer), nearest go-live first, each
-    with their readiness now."""
-    people = list(
-        session.scalars(
-            select(Employee)
-            .where(Employee.trainer_id == trainer.id, Employee.status == ACTIVE)
-            .options(joinedload(Employee.job_role), joinedload(Employee.site))
-            .order_by(Employee.go_live_date.is_(None), Employee.go_live_date, Employee.employee_no)
-        )
-    )
-    figures = cohort_readiness(session, people, now)
-    return [Trainee(person, figures.get(person.id)) for person in people]
+    with their readiness, status and forecast."""
+    found = standings(session, now, [Employee.trainer_id == trainer.id])
+    return sorted(found, key=lambda s: (s.go_live is None, s.go_live, s.employee_no))

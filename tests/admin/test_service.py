@@ -127,7 +127,11 @@ def test_study_settings_are_saved_and_audited_only_when_changed(admin):
     db.session.add(role)
     db.session.commit()
     settings = StudySettings(
-        desired_retention=0.95, daily_new_cap=10, session_minutes=8, day_boundary_hour=5
+        desired_retention=0.95,
+        daily_new_cap=10,
+        session_minutes=8,
+        day_boundary_hour=5,
+        readiness_target=0.85,
     )
     service.save_study_settings(db.session, role.id, settings, admin, T0)
     db.session.expire_all()
@@ -137,7 +141,8 @@ def test_study_settings_are_saved_and_audited_only_when_changed(admin):
         role.daily_new_cap,
         role.session_minutes,
         role.day_boundary_hour,
-    ) == (0.95, 10, 8, 5)
+        role.readiness_target,
+    ) == (0.95, 10, 8, 5, 0.85)
     [entry] = audit_entries("job_role_change")
     assert entry.target == "客服前台"
     assert entry.detail == {
@@ -146,6 +151,7 @@ def test_study_settings_are_saved_and_audited_only_when_changed(admin):
             "daily_new_cap": 10,
             "session_minutes": 8,
             "day_boundary_hour": 5,
+            "readiness_target": 0.85,
         }
     }
     # The same settings again: nothing to record.
@@ -160,6 +166,8 @@ def test_study_settings_are_saved_and_audited_only_when_changed(admin):
         ("daily_new_cap", 501),
         ("session_minutes", 0),
         ("day_boundary_hour", 24),
+        ("readiness_target", 1.0),
+        ("readiness_target", 0.2),
     ],
 )
 def test_study_settings_out_of_range_change_nothing(admin, field, value):

@@ -192,7 +192,7 @@ def test_choices_offer_rows_by_name_and_active_trainers_only(hr):
 def test_export_rows_follow_the_header(hr):
     make_person("T1", roles=("trainer",))
     make_person("E1", job_role="客服前台", site="一号项目", trainer="T1", name="张三")
-    rows = {row[0]: row for row in manage.export_rows(db.session, hr)}
+    rows = {row[0]: row for row in manage.export_rows(db.session, hr, T0)}
     assert len(manage.EXPORT_HEADER) == len(rows["E1"])
     assert rows["E1"] == [
         "E1",
@@ -206,5 +206,26 @@ def test_export_rows_follow_the_header(hr):
         "T1",
         "employee",
         "active",
+        "",  # no bank: nothing to learn, no readiness figures
+        "",
+        "",
+        "",
     ]
     assert set(rows) == {"H1", "T1", "E1"}
+
+
+def test_export_rows_carry_a_hires_readiness(hr):
+    from tests.factories import load_bank
+    from tests.study.util import answer
+
+    load_bank()
+    hire = make_person("E1", job_role="客服前台")
+    hire.go_live_date = date(2026, 11, 30)
+    db.session.commit()
+    answer(hire, "ring", {"verdict": True}, now=T0)
+    rows = {row[0]: row for row in manage.export_rows(db.session, hr, T0 + timedelta(hours=1))}
+    readiness, coverage, status, forecast = rows["E1"][-4:]
+    assert 0 < readiness <= 100 and coverage == 17  # one of six items
+    assert status in ("学习中", "有风险")  # the source-language label by default
+    assert forecast == "" or date.fromisoformat(forecast) >= date(2026, 11, 2)
+    assert rows["H1"][-4:] == ["", "", "", ""]  # not a hire

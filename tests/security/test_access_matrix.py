@@ -73,11 +73,13 @@ def may(identity: str, endpoint: str, target: str) -> bool:
     if endpoint == "admin.person_roles":
         return False
     if identity == "hr":  # sees everyone; manages everyone but admins
-        return endpoint == "people.detail" or not target.startswith("A")
+        return endpoint in ("people.detail", "people.readiness") or not target.startswith("A")
     if identity == "trainer":
         if endpoint == "people.detail":  # sees their trainees, their site, their job role
             return target in ("E1", "E2", "T1", "T2", "D1")
         if endpoint == "people.reset_password":  # acts only for their own trainees
+            return target in ("E1", "D1")
+        if endpoint == "people.readiness":  # reads only their own trainees' reports
             return target in ("E1", "D1")
     return False
 
@@ -85,6 +87,7 @@ def may(identity: str, endpoint: str, target: str) -> bool:
 # (endpoint, method, path, what the target is): every route on one person or one answer.
 PERSON_ROUTES = [
     ("people.detail", "GET", "/people/{id}"),
+    ("people.readiness", "GET", "/people/{id}/readiness"),
     ("people.edit", "GET", "/people/{id}/edit"),
     ("admin.person_roles", "GET", "/admin/people/{id}/roles"),
     ("people.reset_password", "POST", "/people/{id}/reset-password"),

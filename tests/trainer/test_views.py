@@ -1,4 +1,4 @@
-"""The trainer's home: their own trainees, nearest go-live first, with how far each got."""
+"""The trainer's home: their own trainees, nearest go-live first, with their readiness."""
 
 from __future__ import annotations
 
@@ -31,8 +31,13 @@ def test_a_trainer_sees_only_their_trainees_with_their_progress(app, client):
     assert "我的学员" in page and "共 2 人" in page
     assert page.index("张近") < page.index("李远")  # nearest go-live first
     assert "王别人" not in page and "赵同项目" not in page
-    assert re.search(r"已掌握 2 / 6", page) and re.search(r"已掌握 0 / 6", page)
-    assert f"/people/{soon.id}" in page  # each trainee opens their people page
+    # Each trainee with their status, readiness, coverage and forecast.
+    assert re.search(r'<span class="status status-\w+">(学习中|有风险)</span>', page)  # 张近
+    assert '<span class="status status-not_started">未开始</span>' in page  # 李远
+    assert "覆盖率 33%" in page and "覆盖率 0%" in page
+    assert "掌握度" in page and ("无法预计" in page or "达标" in page)
+    assert f"/people/{soon.id}/readiness" in page  # each trainee opens their report
+    assert client.get(f"/people/{soon.id}/readiness").status_code == 200
 
     # Nobody but trainers (and admins) opens the page.
     client.post("/logout", data={"csrf_token": ""})

@@ -1,0 +1,1 @@
+"""The cohort dashboard, the daily digest and the readiness exports for trainers and HR."""

@@ -1,0 +1,128 @@
+"""When will a hire be ready? A day-by-day simulation of their study at their own pace
+(pure: no Flask, no database, the reference day injected).
+
+The simulated hire answers ``pace`` cards a study day (their answers per study day over
+the last PACE_DAYS days), chosen as the scheduler chooses them (``quizapp.srs``): due
+reviews and red-line items below their threshold first, lowest predicted recall first,
+then new items, red-line ones first, up to the day's new-item cap (``srs.new_cap_today``,
+raised to meet go-live). Every answer is Good: the forecast says when the hire is ready
+if they keep going as they have and remember what they study. Memory follows fsrs itself
+(``srs.review_step``), never a formula of ours.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from datetime import date
+
+import numpy as np
+
+from .. import srs
+from .model import RED_LINE_TARGET, UNSEEN, ItemMemory, is_ready, recall_on, snapshot
+
+PACE_DAYS = 7  # the recent pace: answers per study day over this many days, today included
+HORIZON_DAYS = 365  # no forecast beyond a year
+
+
+def pace(answers_per_day: dict[date, int], today: date) -> float:
+    """Answers per study day over the PACE_DAYS study days ending with ``today``."""
+    total = sum(
+        count for day, count in answers_per_day.items() if 0 <= (today - day).days < PACE_DAYS
+    )
+    return total / PACE_DAYS
+
+
+def forecast_ready(
+    memory: ItemMemory,
+    today: date,
+    target: float,
+    settings: srs.RoleSettings,
+    answers_per_day: float,
+    *,
+    go_live: date | None = None,
+    answered_today: int = 0,
+    introduced_today: int = 0,
+    horizon_days: int = HORIZON_DAYS,
+) -> date | None:
+    """The first study day on which the hire is ready (``model.is_ready``), studying
+    ``answers_per_day`` cards a day from ``today`` on.
+
+    None when they have not started (no review) or do not study (pace 0), or when the day
+    is beyond ``horizon_days``. ``answered_today`` and ``introduced_today`` are what they
+    have already done today: today's budget and cap are what is left of them.
+    """
+    if not memory.seen.any() or answers_per_day <= 0:
+        return None
+    memory = replace(
+        memory,
+        stability=memory.stability.copy(),
+        difficulty=memory.difficulty.copy(),
+        state=memory.state.copy(),
+        last_day=memory.last_day.copy(),
+        due_day=memory.due_day.copy(),
+        failed=None if memory.failed is None else memory.failed.copy(),
+    )
+    retention = float(settings.desired_retention)
+    first = today.toordinal()
+    # New items in the order the planner introduces them: red-line first, then teaching.
+    unseen_order = [int(i) for i in np.flatnonzero(~memory.seen & memory.red_line)] + [
+        int(i) for i in np.flatnonzero(~memory.seen & ~memory.red_line)
+    ]
+    next_new = 0
+    carried = 0.0
+    for day in range(first, first + horizon_days):
+        carried += answers_per_day
+        budget = math.floor(carried)
+        carried -= budget
+        if day == first:
+            budget = max(0, budget - answered_today)
+        seen = memory.last_day != UNSEEN
+        recall = recall_on(memory.stability, memory.last_day, day)
+        due = (
+            seen
+            & (memory.last_day < day)
+            & ((memory.due_day <= day) | (memory.red_line & (recall < RED_LINE_TARGET)))
+        )
+        chosen = np.flatnonzero(due)
+        if chosen.size > budget:
+            chosen = chosen[np.argsort(recall[chosen], kind="stable")[:budget]]
+        for index in chosen:
+            _answer(memory, int(index), day, retention)
+        budget -= chosen.size
+        unseen_left = len(unseen_order) - next_new
+        if unseen_left and budget > 0:
+            cap = srs.new_cap_today(unseen_left, date.fromordinal(day), settings, go_live)
+            if day == first:
+                cap = max(0, cap - introduced_today)
+            for _ in range(min(budget, cap, unseen_left)):
+                _answer(memory, unseen_order[next_new], day, retention)
+                next_new += 1
+        if is_ready(snapshot(memory, day + 1), target):
+            return date.fromordinal(day + 1)
+    return None
+
+
+def _answer(memory: ItemMemory, index: int, day: int, retention: float) -> None:
+    """One Good answer on study day ``day``, through fsrs."""
+    last = int(memory.last_day[index])
+    if last == UNSEEN:
+        step = srs.review_step(srs.LEARNING, 0, None, None, 0, srs.GOOD, retention)
+    else:
+        state = int(memory.state[index])
+        step = srs.review_step(
+            state,
+            None if state == srs.REVIEW else 0,
+            float(memory.stability[index]),
+            float(memory.difficulty[index]),
+            day - last,
+            srs.GOOD,
+            retention,
+        )
+    memory.state[index] = step.state
+    memory.stability[index] = step.stability
+    memory.difficulty[index] = step.difficulty
+    memory.last_day[index] = day
+    memory.due_day[index] = day + step.interval_days
+    if memory.failed is not None:
+        memory.failed[index] = False

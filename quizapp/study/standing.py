@@ -1,0 +1,441 @@
+"""Where every hire stands: readiness, status and forecast of many hires at once, for the
+cohort dashboard, the digest, the exports and ``quizapp readiness``.
+
+Read in bulk: one query for the people (with their cached figures), one for the
+curriculum of their job roles, one for the memory states of the hires whose cache is
+stale and one for their recent pace; then array arithmetic in quizapp.readiness. No
+query per hire and no Python loop over memory states. Figures are cached per hire for
+their study day (table readiness_cache): an answer, undo or overrule deletes the row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import numpy as np
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, aliased
+
+from .. import readiness, srs
+from ..i18n import N_
+from ..models import (
+    AccessRole,
+    Bank,
+    Employee,
+    JobRole,
+    ReadinessCache,
+    ReviewLog,
+    Site,
+)
+from ..models.people import ACTIVE
+from ..readiness.days import study_day_ordinals
+from .curriculum import required_of_roles, role_settings
+from .memory_arrays import CHUNK, Curriculum, item_memory, memory_rows
+
+# What each status and each at-risk reason is called on the pages and in the exports
+# (translated where shown: the `status_label` and `reason_label` template filters).
+STATUS_LABELS = {
+    readiness.NOT_STARTED: N_("未开始"),
+    readiness.IN_PROGRESS: N_("学习中"),
+    readiness.AT_RISK: N_("有风险"),
+    readiness.READY: N_("已达标"),
+    readiness.CERTIFIED: N_("已认证"),
+}
+REASON_LABELS = {
+    "forecast": N_("按目前进度赶不上上岗日期"),
+    "red_line": N_("临近上岗，红线题还没记牢"),
+    "inactive": N_("已连续 3 天以上没有学习"),
+    "not_started": N_("临近上岗还没开始学习"),
+}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One hire's figures, as every staff page, export and the CLI show them."""
+
+    person_id: int
+    employee_no: str
+    name: str
+    job_role: str | None
+    site: str | None
+    trainer_id: int | None
+    trainer: str | None
+    hire_date: date | None
+    go_live: date | None
+    target: float
+    required: int
+    seen: int
+    expected_known: float
+    readiness: float
+    readiness_at_go_live: float
+    red_lines: int
+    red_lines_at_risk: int
+    status: str
+    forecast_ready: date | None
+    last_active: date | None
+    reasons: tuple[str, ...] = field(default=())
+
+    @property
+    def coverage(self) -> float:
+        return self.seen / self.required if self.required else 0.0
+
+    def to_json(self) -> dict:
+        """The CLI's object, exactly (docs/readiness.md)."""
+        return {
+            "employee_no": self.employee_no,
+            "name": self.name,
+            "job_role": self.job_role,
+            "site": self.site,
+            "go_live": self.go_live.isoformat() if self.go_live else None,
+            "required": self.required,
+            "seen": self.seen,
+            "expected_known": round(self.expected_known, 6),
+            "readiness": round(self.readiness, 6),
+            "red_lines": self.red_lines,
+            "red_lines_at_risk": self.red_lines_at_risk,
+            "status": self.status,
+            "forecast_ready": self.forecast_ready.isoformat() if self.forecast_ready else None,
+        }
+
+
+_CACHED = (
+    "required",
+    "seen",
+    "expected_known",
+    "readiness_at_go_live",
+    "red_lines",
+    "red_lines_at_risk",
+    "status",
+    "forecast_ready",
+    "last_active",
+    "reasons",
+)
+
+
+def _to_cache(standing: Standing) -> dict:
+    figures = {name: getattr(standing, name) for name in _CACHED}
+    for name in ("forecast_ready", "last_active"):
+        figures[name] = figures[name].isoformat() if figures[name] else None
+    figures["reasons"] = list(standing.reasons)
+    return figures
+
+
+def _from_cache(figures: dict) -> dict:
+    values = {name: figures[name] for name in _CACHED}
+    for name in ("forecast_ready", "last_active"):
+        values[name] = date.fromisoformat(values[name]) if values[name] else None
+    values["reasons"] = tuple(values["reasons"])
+    required = values["required"]
+    values["readiness"] = values["expected_known"] / required if required else 0.0
+    return values
+
+
+def hires() -> ColumnElement[bool]:
+    """Active people who study (hold the employee access role): the people readiness is
+    about."""
+    return and_(
+        Employee.status == ACTIVE,
+        exists().where(AccessRole.employee_id == Employee.id, AccessRole.role == "employee"),
+    )
+
+
+def standings(
+    session: Session,
+    now: datetime,
+    where: Iterable[ColumnElement[bool]] = (),
+    *,
+    use_cache: bool = True,
+    today: date | None = None,
+    only_hires: bool = True,
+) -> list[Standing]:
+    """The standing of every hire matching ``where`` (conditions on Employee), by
+    employee number.
+
+    Args:
+        now: the injected now; each hire's study day is taken in their role's settings.
+        where: extra conditions (scope and filters) on Employee, JobRole or Site.
+        use_cache: read and refresh readiness_cache (False: compute everyone afresh).
+        today: evaluate as of this study day instead of now's (``--at``); the cache is
+            neither read nor written then.
+        only_hires: only active people with the employee access role (False: anyone
+            matching ``where``, e.g. one person's report after they left).
+    """
+    trainer = aliased(Employee)
+    rows = session.execute(
+        select(
+            Employee.id,
+            Employee.employee_no,
+            Employee.name,
+            Employee.job_role_id,
+            Employee.hire_date,
+            Employee.go_live_date,
+            Employee.trainer_id,
+            trainer.name,
+            Site.name,
+            JobRole,
+            ReadinessCache.study_day,
+            ReadinessCache.basis,
+            ReadinessCache.figures,
+        )
+        .outerjoin(JobRole, JobRole.id == Employee.job_role_id)
+        .outerjoin(Site, Site.id == Employee.site_id)
+        .outerjoin(trainer, trainer.id == Employee.trainer_id)
+        .outerjoin(ReadinessCache, ReadinessCache.employee_id == Employee.id)
+        .where(*((hires(),) if only_hires else ()), *where)
+        .order_by(Employee.employee_no)
+    ).all()
+    if today is not None:
+        use_cache = False
+    generation = session.scalar(select(func.max(Bank.imported_at)))
+    found: dict[int, Standing] = {}
+    stale: list[_Hire] = []
+    for row in rows:
+        (pid, number, name, role_id, hired, go_live, trainer_id, trainer_name, site, role) = row[
+            :10
+        ]
+        settings = role_settings(role)
+        target = role.readiness_target if role is not None else 1.0
+        hire = _Hire(
+            pid,
+            number,
+            name,
+            role_id,
+            role.name if role is not None else None,
+            site,
+            trainer_id,
+            trainer_name,
+            hired,
+            go_live,
+            settings,
+            target,
+            today or srs.study_day(now, settings),
+            role.daily_new_cap if role is not None else settings.daily_new_cap,
+            _basis(role, go_live, generation),
+        )
+        cached_day, cached_basis, figures = row[10:]
+        if use_cache and cached_day == hire.today and cached_basis == hire.basis and figures:
+            found[pid] = hire.standing(**_from_cache(figures))
+        else:
+            stale.append(hire)
+    fresh = _compute(session, stale)
+    found.update(fresh)
+    if use_cache and fresh:
+        _store(session, stale, fresh, now)
+    return [found[row[0]] for row in rows]
+
+
+@dataclass(frozen=True)
+class _Hire:
+    person_id: int
+    employee_no: str
+    name: str
+    job_role_id: int | None
+    job_role: str | None
+    site: str | None
+    trainer_id: int | None
+    trainer: str | None
+    hire_date: date | None
+    go_live: date | None
+    settings: srs.RoleSettings
+    target: float
+    today: date
+    daily_new_cap: int
+    basis: str
+
+    def standing(self, **figures) -> Standing:
+        return Standing(
+            person_id=self.person_id,
+            employee_no=self.employee_no,
+            name=self.name,
+            job_role=self.job_role,
+            site=self.site,
+            trainer_id=self.trainer_id,
+            trainer=self.trainer,
+            hire_date=self.hire_date,
+            go_live=self.go_live,
+            target=self.target,
+            **figures,
+        )
+
+
+def _basis(role: JobRole | None, go_live: date | None, generation: datetime | None) -> str:
+    """What a hire's cached figures depend on besides their answers and the day."""
+    parts = [str(go_live), str(generation)]
+    if role is not None:
+        parts += [
+            str(role.id),
+            repr(role.readiness_target),
+            repr(role.desired_retention),
+            str(role.daily_new_cap),
+            str(role.day_boundary_hour),
+            role.timezone,
+        ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+def _recent_answers(session: Session, hires: list[_Hire]) -> dict[int, tuple[int, int]]:
+    """Per person: (answers over the last PACE_DAYS study days, answers today)."""
+    found: dict[int, tuple[int, int]] = {}
+    groups: dict[tuple[srs.RoleSettings, date], list[int]] = {}
+    for hire in hires:
+        groups.setdefault((hire.settings, hire.today), []).append(hire.person_id)
+    for (settings, today), ids in groups.items():
+        since = srs.day_start(today - timedelta(days=readiness.PACE_DAYS - 1), settings)
+        today_start = srs.day_start(today, settings)
+        until = srs.day_start(today + timedelta(days=1), settings)
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            for person_id, recent, answered_today in session.execute(
+                select(
+                    ReviewLog.employee_id,
+                    func.count(),
+                    func.sum(case((ReviewLog.server_time >= today_start, 1), else_=0)),
+                )
+                .where(
+                    ReviewLog.employee_id.in_(chunk),
+                    ReviewLog.server_time >= since,
+                    ReviewLog.server_time < until,
+                    ReviewLog.kind == "review",
+                    ReviewLog.undone_at.is_(None),
+                )
+                .group_by(ReviewLog.employee_id)
+            ):
+                found[person_id] = (int(recent), int(answered_today or 0))
+    return found
+
+
+def _compute(session: Session, stale: list[_Hire]) -> dict[int, Standing]:
+    if not stale:
+        return {}
+    curricula = {
+        role_id: Curriculum.of(items)
+        for role_id, items in required_of_roles(
+            session, {h.job_role_id for h in stale if h.job_role_id is not None}
+        ).items()
+    }
+    ids = [hire.person_id for hire in stale]
+    rows = memory_rows(session, ids)
+    rows = rows[np.argsort(rows[:, 0], kind="stable")]
+    people = rows[:, 0].astype(np.int64)
+    starts = np.searchsorted(people, ids, side="left")
+    ends = np.searchsorted(people, ids, side="right")
+    recent = _recent_answers(session, stale)
+    found = {}
+    for hire, start, end in zip(stale, starts, ends, strict=True):
+        found[hire.person_id] = _assess(
+            hire, rows[start:end], curricula.get(hire.job_role_id), recent.get(hire.person_id)
+        )
+    return found
+
+
+def _assess(
+    hire: _Hire,
+    rows: np.ndarray,
+    curriculum: Curriculum | None,
+    recent: tuple[int, int] | None,
+) -> Standing:
+    if curriculum is None:
+        curriculum = Curriculum.of([])
+    positions, mask = curriculum.positions(rows[:, 1].astype(np.int64))
+    memory = item_memory(
+        curriculum.item_ids, curriculum.red_line, rows, positions, mask, hire.settings
+    )
+    # Any answer counts as activity, also on items no longer required.
+    last_active = None
+    if rows.size:
+        last_days = study_day_ordinals(rows[:, 6].astype(np.int64), hire.settings)
+        last_active = date.fromordinal(int(last_days.max()))
+    answers_recent, answered_today = recent or (0, 0)
+    # New items met today: required items answered once, today.
+    once = rows[mask][:, 8] == 1
+    introduced_today = int(
+        np.count_nonzero(memory.last_day[positions[once]] == hire.today.toordinal())
+    )
+    forecast = readiness.forecast_ready(
+        memory,
+        hire.today,
+        hire.target,
+        hire.settings,
+        answers_recent / readiness.PACE_DAYS,
+        go_live=hire.go_live,
+        answered_today=answered_today,
+        introduced_today=introduced_today,
+    )
+    result = readiness.assess(
+        memory,
+        hire.today,
+        hire.target,
+        go_live=hire.go_live,
+        last_active=last_active,
+        forecast_ready=forecast,
+        daily_new_cap=hire.daily_new_cap,
+    )
+    return hire.standing(
+        required=result.now.required,
+        seen=result.now.seen,
+        expected_known=result.now.expected_known,
+        readiness=result.now.readiness,
+        readiness_at_go_live=result.at_go_live.readiness,
+        red_lines=result.now.red_lines,
+        red_lines_at_risk=result.now.red_lines_at_risk,
+        status=result.status,
+        forecast_ready=result.forecast_ready,
+        last_active=last_active,
+        reasons=result.reasons,
+    )
+
+
+def _store(
+    session: Session,
+    stale: list[_Hire],
+    fresh: dict[int, Standing],
+    now: datetime,
+) -> None:
+    """Cache the figures just computed; a busy database only means no cache this time."""
+    ids = [hire.person_id for hire in stale]
+    values = [
+        {
+            "employee_id": hire.person_id,
+            "study_day": hire.today,
+            "basis": hire.basis,
+            "figures": _to_cache(fresh[hire.person_id]),
+            "computed_at": now,
+        }
+        for hire in stale
+    ]
+    try:
+        for start in range(0, len(ids), CHUNK):
+            session.execute(
+                delete(ReadinessCache).where(
+                    ReadinessCache.employee_id.in_(ids[start : start + CHUNK])
+                )
+            )
+        session.execute(insert(ReadinessCache), values)
+        session.commit()
+    except OperationalError:
+        session.rollback()
+
+
+def forget(session: Session, employee_id: int) -> None:
+    """Drop one hire's cached figures (their answers changed): part of the caller's
+    transaction."""
+    session.execute(_FORGET, {"employee_id": employee_id})
+
+
+_FORGET = delete(ReadinessCache.__table__).where(
+    ReadinessCache.__table__.c.employee_id == bindparam("employee_id")
+)

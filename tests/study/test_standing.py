@@ -1,0 +1,103 @@
+"""Every hire's standing in bulk: the cohort figures, their cache, and the CLI."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from quizapp.extensions import db
+from quizapp.models import Employee, ReadinessCache
+from quizapp.study.answers import undo_last
+from quizapp.study.standing import standings
+from tests.factories import T0, make_person
+from tests.study.util import answer
+
+CLI_KEYS = {
+    "employee_no",
+    "name",
+    "job_role",
+    "site",
+    "go_live",
+    "required",
+    "seen",
+    "expected_known",
+    "readiness",
+    "red_lines",
+    "red_lines_at_risk",
+    "status",
+    "forecast_ready",
+}
+
+
+def _cached() -> int:
+    return db.session.scalar(select(func.count()).select_from(ReadinessCache))
+
+
+def test_not_started_hires_and_staff_are_told_apart(hire):
+    make_person("HR1", roles=("hr",))
+    [only] = standings(db.session, T0)
+    assert only.employee_no == "E1" and only.status == "not_started"
+    assert (only.required, only.seen, only.readiness) == (6, 0, 0.0)
+
+
+def test_the_cache_is_used_then_dropped_by_an_answer_and_an_undo(hire):
+    answer(hire, "ring", {"verdict": True}, now=T0)
+    first = standings(db.session, T0 + timedelta(hours=1))
+    assert _cached() == 1 and first[0].seen == 1
+    assert standings(db.session, T0 + timedelta(hours=2)) == first  # from the cache
+    answer(hire, "fire", {"verdict": True}, now=T0 + timedelta(hours=3))
+    assert _cached() == 0
+    assert standings(db.session, T0 + timedelta(hours=4))[0].seen == 2
+    undo_last(db.session, db.session.get(Employee, hire.id), T0 + timedelta(hours=5))
+    db.session.commit()
+    assert _cached() == 0
+    assert standings(db.session, T0 + timedelta(hours=6))[0].seen == 1
+
+
+def test_a_new_study_day_recomputes(hire):
+    answer(hire, "ring", {"verdict": True}, now=T0)
+    today = standings(db.session, T0 + timedelta(hours=1))[0]
+    later = standings(db.session, T0 + timedelta(days=30))[0]
+    assert later.readiness < today.readiness
+    assert later.status == "at_risk" and "inactive" in later.reasons
+
+
+def test_a_wrong_last_answer_counts_as_not_known(hire):
+    answer(hire, "ring", {"verdict": False}, now=T0)
+    [figures] = standings(db.session, T0 + timedelta(hours=1))
+    assert figures.seen == 1 and figures.expected_known == 0
+
+
+def test_cli_prints_the_documented_objects(hire, runner):
+    make_person("E2", job_role="客服前台")
+    answer(hire, "ring", {"verdict": True}, now=T0)
+    result = runner.invoke(args=["readiness", "--json", "--at", "2026-11-02"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    assert [entry["employee_no"] for entry in found] == ["E1", "E2"]
+    assert all(set(entry) == CLI_KEYS for entry in found)
+    mine = found[0]
+    assert mine["seen"] == 1 and mine["required"] == 6 and mine["job_role"] == "客服前台"
+    assert mine["status"] in {"in_progress", "at_risk"} and 0 < mine["readiness"] < 1
+    assert found[1]["status"] == "not_started" and found[1]["forecast_ready"] is None
+
+
+def test_cli_later_day_shows_forgetting_and_named_employees(hire, runner):
+    answer(hire, "ring", {"verdict": True}, now=T0)
+    soon = json.loads(
+        runner.invoke(args=["readiness", "--employee", "E1", "--json", "--at", "2026-11-02"]).output
+    )
+    late = json.loads(
+        runner.invoke(args=["readiness", "--employee", "e1", "--json", "--at", "2027-03-01"]).output
+    )
+    assert len(soon) == len(late) == 1
+    assert late[0]["readiness"] < soon[0]["readiness"]
+
+
+def test_cli_refuses_unknown_employees_and_bad_dates(hire, runner):
+    unknown = runner.invoke(args=["readiness", "--employee", "NOPE9", "--json"])
+    assert unknown.exit_code == 2 and "NOPE9" in unknown.output
+    bad = runner.invoke(args=["readiness", "--at", "2026-02-30", "--json"])
+    assert bad.exit_code == 2 and "--at" in bad.output
