@@ -11,6 +11,7 @@ from flask_babel import (
     get_locale,
     get_translations,
 )
+from jinja2 import pass_context
 
 from .bank.render import render_cloze, render_cloze_inputs, render_markdown
 from .i18n import translate_issue
@@ -35,6 +36,18 @@ def _ngettext(singular: str, plural: str, number: int) -> str:
     return _translations().ungettext(singular, plural, number)
 
 
+# pass_context: Jinja would otherwise fold `'at_risk'|status_label` into the compiled
+# template in the language of whoever saw the page first.
+@pass_context
+def _status_label(_context, code: str) -> str:
+    return _gettext(STATUS_LABELS[code])
+
+
+@pass_context
+def _reason_label(_context, code: str) -> str:
+    return _gettext(REASON_LABELS[code])
+
+
 def init_app(app: Flask) -> None:
     # Replaces the callables Flask-Babel installed; Jinja's "newstyle" wrappers still fill
     # in %(name)s placeholders and escape the result.
@@ -43,8 +56,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["cloze"] = render_cloze
     app.jinja_env.filters["cloze_inputs"] = render_cloze_inputs
     app.jinja_env.globals["QUESTION_TYPES"] = QUESTION_TYPES
-    app.jinja_env.filters["status_label"] = lambda code: _gettext(STATUS_LABELS[code])
-    app.jinja_env.filters["reason_label"] = lambda code: _gettext(REASON_LABELS[code])
+    app.jinja_env.filters["status_label"] = _status_label
+    app.jinja_env.filters["reason_label"] = _reason_label
     app.jinja_env.globals.update(
         get_locale=get_locale,
         format_date=format_date,

@@ -391,3 +391,15 @@ def test_the_pages_read_the_cohort_in_a_fixed_number_of_statements(world, client
         client.get(path)
     # No statement per hire: sixty more cost what six did.
     assert [statements_for(client, path) for path in paths] == before
+
+
+def test_status_labels_follow_each_visitors_language(world, client):
+    # Jinja folds a filter on a constant into the compiled template: the labels must not
+    # stay in the language of whoever saw the page first.
+    as_(client, "H1")
+    english = client.get("/dashboard/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    chinese = client.get("/dashboard/", headers={"Accept-Language": "zh-CN"}).get_data(
+        as_text=True
+    )
+    assert re.search(r"<h2>At risk", english)
+    assert re.search(r"<h2>有风险", chinese)
