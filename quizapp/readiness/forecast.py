@@ -66,63 +66,82 @@ def forecast_ready(
     retention = float(settings.desired_retention)
     first = today.toordinal()
     # New items in the order the planner introduces them: red-line first, then teaching.
-    unseen_order = [int(i) for i in np.flatnonzero(~memory.seen & memory.red_line)] + [
-        int(i) for i in np.flatnonzero(~memory.seen & ~memory.red_line)
-    ]
+    unseen_order = np.concatenate(
+        [
+            np.flatnonzero(~memory.seen & memory.red_line),
+            np.flatnonzero(~memory.seen & ~memory.red_line),
+        ]
+    )
     next_new = 0
     carried = 0.0
+    red = np.flatnonzero(memory.red_line)
+    # Readiness is a sum of recalls of at most 1: below this many items seen it cannot be
+    # reached, and the (costlier) snapshot is not taken.
+    enough_seen = target * memory.required - 1e-9
     for day in range(first, first + horizon_days):
         carried += answers_per_day
         budget = math.floor(carried)
         carried -= budget
         if day == first:
             budget = max(0, budget - answered_today)
-        seen = memory.last_day != UNSEEN
-        recall = recall_on(memory.stability, memory.last_day, day)
-        due = (
-            seen
-            & (memory.last_day < day)
-            & ((memory.due_day <= day) | (memory.red_line & (recall < RED_LINE_TARGET)))
-        )
+        answered = (memory.last_day != UNSEEN) & (memory.last_day < day)
+        due = answered & (memory.due_day <= day)
+        if red.size:  # red-line items below their threshold are due too
+            watched = red[answered[red]]
+            recall = recall_on(memory.stability[watched], memory.last_day[watched], day)
+            due[watched[recall < RED_LINE_TARGET]] = True
         chosen = np.flatnonzero(due)
-        if chosen.size > budget:
-            chosen = chosen[np.argsort(recall[chosen], kind="stable")[:budget]]
-        for index in chosen:
-            _answer(memory, int(index), day, retention)
+        if chosen.size > budget:  # lowest predicted recall first
+            recall = recall_on(memory.stability[chosen], memory.last_day[chosen], day)
+            chosen = chosen[np.argsort(recall, kind="stable")[:budget]]
+        _answer(memory, chosen, day, retention)
         budget -= chosen.size
         unseen_left = len(unseen_order) - next_new
         if unseen_left and budget > 0:
             cap = srs.new_cap_today(unseen_left, date.fromordinal(day), settings, go_live)
             if day == first:
                 cap = max(0, cap - introduced_today)
-            for _ in range(min(budget, cap, unseen_left)):
-                _answer(memory, unseen_order[next_new], day, retention)
-                next_new += 1
+            count = min(budget, cap, unseen_left)
+            _answer(memory, unseen_order[next_new : next_new + count], day, retention)
+            next_new += count
+        if memory.required - (len(unseen_order) - next_new) < enough_seen:
+            continue
         if is_ready(snapshot(memory, day + 1), target):
             return date.fromordinal(day + 1)
     return None
 
 
-def _answer(memory: ItemMemory, index: int, day: int, retention: float) -> None:
-    """One Good answer on study day ``day``, through fsrs."""
-    last = int(memory.last_day[index])
-    if last == UNSEEN:
-        step = srs.review_step(srs.LEARNING, 0, None, None, 0, srs.GOOD, retention)
-    else:
-        state = int(memory.state[index])
-        step = srs.review_step(
+def _answer(memory: ItemMemory, indices: np.ndarray, day: int, retention: float) -> None:
+    """A Good answer to each of these items on study day ``day``, through fsrs."""
+    if not indices.size:
+        return
+    steps = [
+        srs.review_step(srs.LEARNING, 0, None, None, 0, srs.GOOD, retention)
+        if last == UNSEEN
+        # Rounded inputs (stability to 3 significant figures, difficulty to 0.01): items
+        # in nearly the same state share one memoised fsrs step. The forecast is a day;
+        # the rounding moves no simulated interval by more than a day.
+        else srs.review_step(
             state,
             None if state == srs.REVIEW else 0,
-            float(memory.stability[index]),
-            float(memory.difficulty[index]),
+            float(f"{stability:.3g}"),
+            round(difficulty, 2),
             day - last,
             srs.GOOD,
             retention,
         )
-    memory.state[index] = step.state
-    memory.stability[index] = step.stability
-    memory.difficulty[index] = step.difficulty
-    memory.last_day[index] = day
-    memory.due_day[index] = day + step.interval_days
+        for state, stability, difficulty, last in zip(
+            memory.state[indices].tolist(),
+            memory.stability[indices].tolist(),
+            memory.difficulty[indices].tolist(),
+            memory.last_day[indices].tolist(),
+            strict=True,
+        )
+    ]
+    memory.state[indices] = [step.state for step in steps]
+    memory.stability[indices] = [step.stability for step in steps]
+    memory.difficulty[indices] = [step.difficulty for step in steps]
+    memory.last_day[indices] = day
+    memory.due_day[indices] = [day + step.interval_days for step in steps]
     if memory.failed is not None:
-        memory.failed[index] = False
+        memory.failed[indices] = False

@@ -130,8 +130,9 @@ def recall_on(stability: np.ndarray, last_day: np.ndarray, day: int | np.ndarray
     Items never reviewed have recall 0."""
     seen = last_day != UNSEEN
     elapsed = np.maximum(0, np.asarray(day) - last_day).astype(np.float64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        recall = (1.0 + srs.RECALL_FACTOR * elapsed / stability) ** srs.RECALL_DECAY
+    # Unseen items have NaN stability: NaN arithmetic raises no warning, and np.where
+    # replaces it. Stability is never 0 (fsrs keeps it at 0.001 or more).
+    recall = (1.0 + srs.RECALL_FACTOR * elapsed / stability) ** srs.RECALL_DECAY
     return np.where(seen, recall, 0.0)
 
 
