@@ -398,8 +398,6 @@ def test_status_labels_follow_each_visitors_language(world, client):
     # stay in the language of whoever saw the page first.
     as_(client, "H1")
     english = client.get("/dashboard/", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    chinese = client.get("/dashboard/", headers={"Accept-Language": "zh-CN"}).get_data(
-        as_text=True
-    )
+    chinese = client.get("/dashboard/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert re.search(r"<h2>At risk", english)
     assert re.search(r"<h2>有风险", chinese)
