@@ -1,7 +1,7 @@
 """Readiness: how well a hire knows what their post requires, now and on go-live day,
 and when they will be ready (pure: arrays in, figures out; see docs/readiness.md)."""
 
-from .forecast import PACE_DAYS, forecast_ready, pace
+from .forecast import PACE_DAYS, forecast_ready, pace, pace_days
 from .model import (
     AT_RISK,
     CERTIFIED,
@@ -37,6 +37,7 @@ __all__ = [
     "forecast_ready",
     "is_ready",
     "pace",
+    "pace_days",
     "recall_on",
     "snapshot",
 ]

@@ -5,9 +5,9 @@ The simulated hire answers ``pace`` cards a study day (their answers per study d
 the last PACE_DAYS days), chosen as the scheduler chooses them (``quizapp.srs``): due
 reviews and red-line items below their threshold first, lowest predicted recall first,
 then new items, red-line ones first, up to the day's new-item cap (``srs.new_cap_today``,
-raised to meet go-live). Every answer is Good: the forecast says when the hire is ready
-if they keep going as they have and remember what they study. Memory follows fsrs itself
-(``srs.review_step``), never a formula of ours.
+raised to meet go-live). They answer right as often as they have lately (Good), and wrong
+otherwise (Again): the forecast says when the hire is ready if they keep going as they
+have. Memory follows fsrs itself (``srs.review_step``), never a formula of ours.
 """
 
 from __future__ import annotations
@@ -25,12 +25,23 @@ PACE_DAYS = 7  # the recent pace: answers per study day over this many days, tod
 HORIZON_DAYS = 365  # no forecast beyond a year
 
 
+def pace_days(today: date, first_answer: date | None) -> int:
+    """The study days a recent pace is averaged over: PACE_DAYS ending with ``today``, or
+    fewer for a hire whose first answer is more recent (three days of study are a pace of
+    three days, not of seven)."""
+    if first_answer is None:
+        return PACE_DAYS
+    return max(1, min(PACE_DAYS, (today - first_answer).days + 1))
+
+
 def pace(answers_per_day: dict[date, int], today: date) -> float:
-    """Answers per study day over the PACE_DAYS study days ending with ``today``."""
+    """Answers per study day over the PACE_DAYS study days ending with ``today`` (fewer if
+    the first answer is more recent)."""
     total = sum(
         count for day, count in answers_per_day.items() if 0 <= (today - day).days < PACE_DAYS
     )
-    return total / PACE_DAYS
+    first = min((day for day, count in answers_per_day.items() if count), default=None)
+    return total / pace_days(today, first)
 
 
 def forecast_ready(
@@ -43,6 +54,7 @@ def forecast_ready(
     go_live: date | None = None,
     answered_today: int = 0,
     introduced_today: int = 0,
+    right_share: float = 1.0,
     horizon_days: int = HORIZON_DAYS,
 ) -> date | None:
     """The first study day on which the hire is ready (``model.is_ready``), studying
@@ -51,6 +63,8 @@ def forecast_ready(
     None when they have not started (no review) or do not study (pace 0), or when the day
     is beyond ``horizon_days``. ``answered_today`` and ``introduced_today`` are what they
     have already done today: today's budget and cap are what is left of them.
+    ``right_share`` is the share of their recent answers that were right: the simulated
+    hire answers that share right (Good) and the rest wrong (Again), spread evenly.
     """
     if not memory.seen.any() or answers_per_day <= 0:
         return None
@@ -61,7 +75,7 @@ def forecast_ready(
         state=memory.state.copy(),
         last_day=memory.last_day.copy(),
         due_day=memory.due_day.copy(),
-        failed=None if memory.failed is None else memory.failed.copy(),
+        failed=np.zeros(memory.required, bool) if memory.failed is None else memory.failed.copy(),
     )
     retention = float(settings.desired_retention)
     first = today.toordinal()
@@ -74,6 +88,7 @@ def forecast_ready(
     )
     next_new = 0
     carried = 0.0
+    misses = _Misses(1.0 - min(1.0, max(0.0, right_share)))
     red = np.flatnonzero(memory.red_line)
     # Readiness is a sum of recalls of at most 1: below this many items seen it cannot be
     # reached, and the (costlier) snapshot is not taken.
@@ -94,7 +109,7 @@ def forecast_ready(
         if chosen.size > budget:  # lowest predicted recall first
             recall = recall_on(memory.stability[chosen], memory.last_day[chosen], day)
             chosen = chosen[np.argsort(recall, kind="stable")[:budget]]
-        _answer(memory, chosen, day, retention)
+        _answer(memory, chosen, day, retention, misses)
         budget -= chosen.size
         unseen_left = len(unseen_order) - next_new
         if unseen_left and budget > 0:
@@ -102,7 +117,7 @@ def forecast_ready(
             if day == first:
                 cap = max(0, cap - introduced_today)
             count = min(budget, cap, unseen_left)
-            _answer(memory, unseen_order[next_new : next_new + count], day, retention)
+            _answer(memory, unseen_order[next_new : next_new + count], day, retention, misses)
             next_new += count
         if memory.required - (len(unseen_order) - next_new) < enough_seen:
             continue
@@ -111,12 +126,37 @@ def forecast_ready(
     return None
 
 
-def _answer(memory: ItemMemory, indices: np.ndarray, day: int, retention: float) -> None:
-    """A Good answer to each of these items on study day ``day``, through fsrs."""
+class _Misses:
+    """Which simulated answers are wrong: a share of them, spread evenly (error diffusion),
+    so the forecast is the same every time it is made from the same figures."""
+
+    def __init__(self, share: float) -> None:
+        self.share = share
+        self.owed = 0.0
+
+    def ratings(self, count: int) -> list[int]:
+        if not self.share:
+            return [srs.GOOD] * count
+        found = []
+        for _ in range(count):
+            self.owed += self.share
+            if self.owed >= 1.0:
+                self.owed -= 1.0
+                found.append(srs.AGAIN)
+            else:
+                found.append(srs.GOOD)
+        return found
+
+
+def _answer(
+    memory: ItemMemory, indices: np.ndarray, day: int, retention: float, misses: _Misses
+) -> None:
+    """An answer to each of these items on study day ``day``, through fsrs."""
     if not indices.size:
         return
+    ratings = misses.ratings(indices.size)
     steps = [
-        srs.review_step(srs.LEARNING, 0, None, None, 0, srs.GOOD, retention)
+        srs.review_step(srs.LEARNING, 0, None, None, 0, rating, retention)
         if last == UNSEEN
         # Rounded inputs (stability to 3 significant figures, difficulty to 0.01): items
         # in nearly the same state share one memoised fsrs step. The forecast is a day;
@@ -127,14 +167,15 @@ def _answer(memory: ItemMemory, indices: np.ndarray, day: int, retention: float)
             float(f"{stability:.3g}"),
             round(difficulty, 2),
             day - last,
-            srs.GOOD,
+            rating,
             retention,
         )
-        for state, stability, difficulty, last in zip(
+        for state, stability, difficulty, last, rating in zip(
             memory.state[indices].tolist(),
             memory.stability[indices].tolist(),
             memory.difficulty[indices].tolist(),
             memory.last_day[indices].tolist(),
+            ratings,
             strict=True,
         )
     ]
@@ -144,4 +185,4 @@ def _answer(memory: ItemMemory, indices: np.ndarray, day: int, retention: float)
     memory.last_day[indices] = day
     memory.due_day[indices] = [day + step.interval_days for step in steps]
     if memory.failed is not None:
-        memory.failed[indices] = False
+        memory.failed[indices] = [rating == srs.AGAIN for rating in ratings]

@@ -73,7 +73,8 @@ def memory_rows(session: Session, person_ids: list[int]) -> np.ndarray:
         chunk = person_ids[start : start + CHUNK]
         result = session.execute(query.where(MemoryState.employee_id.in_(chunk))).all()
         if result:
-            parts.append(np.array(result, dtype=np.float64))
+            # Plain tuples: given Row objects NumPy probes each for the array protocol.
+            parts.append(np.array([tuple(row) for row in result], dtype=np.float64))
     if not parts:
         return np.zeros((0, 10))
     return np.concatenate(parts)

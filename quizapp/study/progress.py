@@ -4,7 +4,6 @@ red-line items, the weakest items, answers per day and the streak."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -14,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from .. import readiness, srs
 from ..models import Employee, Item, ReviewLog, Section
+from ..readiness.days import study_day_ordinals
 from .curriculum import LIVE, required_of_roles, role_settings
-from .memory_arrays import Curriculum, item_memory, memory_rows
+from .memory_arrays import Curriculum, epoch_seconds, item_memory, memory_rows
 from .standing import Standing, standings
 
 CALENDAR_DAYS = 84  # twelve weeks of answers per day
@@ -158,15 +158,18 @@ def _activity(
 ) -> tuple[tuple[tuple[date, int], ...], int]:
     """Answers per study day over CALENDAR_DAYS, and the streak of study days."""
     since = srs.day_start(today - timedelta(days=STREAK_DAYS - 1), settings)
-    times = session.scalars(
-        select(ReviewLog.server_time).where(
+    seconds = session.scalars(
+        select(epoch_seconds(session, ReviewLog.server_time)).where(
             ReviewLog.employee_id == employee_id,
             ReviewLog.server_time >= since,
             ReviewLog.undone_at.is_(None),
             ReviewLog.kind == "review",
         )
     ).all()
-    counts = Counter(srs.study_day(t, settings) for t in times)
+    days, day_counts = np.unique(
+        study_day_ordinals(np.array(seconds, dtype=np.int64), settings), return_counts=True
+    )
+    counts = {date.fromordinal(int(day)): int(n) for day, n in zip(days, day_counts, strict=True)}
     per_day = tuple(
         (today - timedelta(days=n), counts.get(today - timedelta(days=n), 0))
         for n in reversed(range(CALENDAR_DAYS))

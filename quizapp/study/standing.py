@@ -46,6 +46,8 @@ from ..readiness.days import study_day_ordinals
 from .curriculum import required_of_roles, role_settings
 from .memory_arrays import CHUNK, Curriculum, item_memory, memory_rows
 
+STORE_EVERY = 500  # hires computed and cached per transaction
+
 # What each status and each at-risk reason is called on the pages and in the exports
 # (translated where shown: the `status_label` and `reason_label` template filters).
 STATUS_LABELS = {
@@ -186,12 +188,10 @@ def standings(
             Employee.trainer_id,
             trainer.name,
             Site.name,
-            JobRole,
             ReadinessCache.study_day,
             ReadinessCache.basis,
             ReadinessCache.figures,
         )
-        .outerjoin(JobRole, JobRole.id == Employee.job_role_id)
         .outerjoin(Site, Site.id == Employee.site_id)
         .outerjoin(trainer, trainer.id == Employee.trainer_id)
         .outerjoin(ReadinessCache, ReadinessCache.employee_id == Employee.id)
@@ -201,40 +201,49 @@ def standings(
     if today is not None:
         use_cache = False
     generation = session.scalar(select(func.max(Bank.imported_at)))
+    # A few job roles for thousands of hires: each role's settings, study day and cache
+    # basis are worked out once.
+    roles = {role.id: _RoleFacts.of(role, now, today) for role in session.scalars(select(JobRole))}
+    no_role = _RoleFacts.of(None, now, today)
+    bases: dict[tuple[int | None, date | None], str] = {}
     found: dict[int, Standing] = {}
     stale: list[_Hire] = []
     for row in rows:
-        (pid, number, name, role_id, hired, go_live, trainer_id, trainer_name, site, role) = row[
-            :10
-        ]
-        settings = role_settings(role)
-        target = role.readiness_target if role is not None else 1.0
+        (pid, number, name, role_id, hired, go_live, trainer_id, trainer_name, site) = row[:9]
+        facts = roles.get(role_id, no_role)
+        basis = bases.get((role_id, go_live))
+        if basis is None:
+            basis = bases[(role_id, go_live)] = _basis(facts.key, go_live, generation)
         hire = _Hire(
             pid,
             number,
             name,
             role_id,
-            role.name if role is not None else None,
+            facts.name,
             site,
             trainer_id,
             trainer_name,
             hired,
             go_live,
-            settings,
-            target,
-            today or srs.study_day(now, settings),
-            role.daily_new_cap if role is not None else settings.daily_new_cap,
-            _basis(role, go_live, generation),
+            facts.settings,
+            facts.target,
+            facts.today,
+            facts.daily_new_cap,
+            basis,
         )
-        cached_day, cached_basis, figures = row[10:]
+        cached_day, cached_basis, figures = row[9:]
         if use_cache and cached_day == hire.today and cached_basis == hire.basis and figures:
             found[pid] = hire.standing(**_from_cache(figures))
         else:
             stale.append(hire)
-    fresh = _compute(session, stale)
-    found.update(fresh)
-    if use_cache and fresh:
-        _store(session, stale, fresh, now)
+    # Computed and cached a part at a time: a first view of the day that runs out of time
+    # (a worker timeout) still leaves what it computed for the next one.
+    for start in range(0, len(stale), STORE_EVERY):
+        part = stale[start : start + STORE_EVERY]
+        fresh = _compute(session, part)
+        found.update(fresh)
+        if use_cache and fresh:
+            _store(session, part, fresh, now)
     return [found[row[0]] for row in rows]
 
 
@@ -272,24 +281,76 @@ class _Hire:
         )
 
 
-def _basis(role: JobRole | None, go_live: date | None, generation: datetime | None) -> str:
+@dataclass(frozen=True)
+class _RoleFacts:
+    """What standings need of a job role (or of no role), worked out once per request."""
+
+    name: str | None
+    settings: srs.RoleSettings
+    target: float
+    daily_new_cap: int
+    today: date
+    key: str
+
+    @classmethod
+    def of(cls, role: JobRole | None, now: datetime, today: date | None) -> _RoleFacts:
+        settings = role_settings(role)
+        if role is None:
+            return cls(
+                None,
+                settings,
+                1.0,
+                settings.daily_new_cap,
+                today or srs.study_day(now, settings),
+                "",
+            )
+        key = "|".join(
+            [
+                str(role.id),
+                repr(role.readiness_target),
+                repr(role.desired_retention),
+                str(role.daily_new_cap),
+                str(role.day_boundary_hour),
+                role.timezone,
+            ]
+        )
+        return cls(
+            role.name,
+            settings,
+            role.readiness_target,
+            role.daily_new_cap,
+            today or srs.study_day(now, settings),
+            key,
+        )
+
+
+def _basis(role_key: str, go_live: date | None, generation: datetime | None) -> str:
     """What a hire's cached figures depend on besides their answers and the day."""
-    parts = [str(go_live), str(generation)]
-    if role is not None:
-        parts += [
-            str(role.id),
-            repr(role.readiness_target),
-            repr(role.desired_retention),
-            str(role.daily_new_cap),
-            str(role.day_boundary_hour),
-            role.timezone,
-        ]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+    text = "|".join([str(go_live), str(generation), role_key])
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _recent_answers(session: Session, hires: list[_Hire]) -> dict[int, tuple[int, int]]:
-    """Per person: (answers over the last PACE_DAYS study days, answers today)."""
-    found: dict[int, tuple[int, int]] = {}
+@dataclass(frozen=True)
+class _Recent:
+    """A hire's recent study, for the forecast."""
+
+    answers: int  # over the last PACE_DAYS study days
+    today: int  # answers today
+    wrong: int  # of `answers`, rated Again
+    first_answer: datetime | None  # their first answer ever
+
+    def answers_per_day(self, today: date, settings: srs.RoleSettings) -> float:
+        first = None if self.first_answer is None else srs.study_day(self.first_answer, settings)
+        return self.answers / readiness.pace_days(today, first)
+
+    @property
+    def right_share(self) -> float:
+        return 1.0 - self.wrong / self.answers if self.answers else 1.0
+
+
+def _recent_answers(session: Session, hires: list[_Hire]) -> dict[int, _Recent]:
+    """Per person with answers over the last PACE_DAYS study days: their recent study."""
+    found: dict[int, tuple[int, int, int]] = {}
     groups: dict[tuple[srs.RoleSettings, date], list[int]] = {}
     for hire in hires:
         groups.setdefault((hire.settings, hire.today), []).append(hire.person_id)
@@ -299,11 +360,12 @@ def _recent_answers(session: Session, hires: list[_Hire]) -> dict[int, tuple[int
         until = srs.day_start(today + timedelta(days=1), settings)
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
-            for person_id, recent, answered_today in session.execute(
+            for person_id, recent, answered_today, wrong in session.execute(
                 select(
                     ReviewLog.employee_id,
                     func.count(),
                     func.sum(case((ReviewLog.server_time >= today_start, 1), else_=0)),
+                    func.sum(case((ReviewLog.rating == srs.AGAIN, 1), else_=0)),
                 )
                 .where(
                     ReviewLog.employee_id.in_(chunk),
@@ -314,8 +376,26 @@ def _recent_answers(session: Session, hires: list[_Hire]) -> dict[int, tuple[int
                 )
                 .group_by(ReviewLog.employee_id)
             ):
-                found[person_id] = (int(recent), int(answered_today or 0))
-    return found
+                found[person_id] = (int(recent), int(answered_today or 0), int(wrong or 0))
+    # The first answer of those who studied lately: one index lookup each (the review
+    # log's (employee, time) index answers min() directly).
+    first_answers: dict[int, datetime] = {}
+    studied = sorted(found)
+    first = (
+        select(func.min(ReviewLog.server_time))
+        .where(ReviewLog.employee_id == Employee.id)
+        .correlate(Employee)
+        .scalar_subquery()
+    )
+    for start in range(0, len(studied), CHUNK):
+        chunk = studied[start : start + CHUNK]
+        first_answers.update(
+            session.execute(select(Employee.id, first).where(Employee.id.in_(chunk))).all()
+        )
+    return {
+        person_id: _Recent(*counts, first_answers.get(person_id))
+        for person_id, counts in found.items()
+    }
 
 
 def _compute(session: Session, stale: list[_Hire]) -> dict[int, Standing]:
@@ -346,7 +426,7 @@ def _assess(
     hire: _Hire,
     rows: np.ndarray,
     curriculum: Curriculum | None,
-    recent: tuple[int, int] | None,
+    recent: _Recent | None,
 ) -> Standing:
     if curriculum is None:
         curriculum = Curriculum.of([])
@@ -359,7 +439,7 @@ def _assess(
     if rows.size:
         last_days = study_day_ordinals(rows[:, 6].astype(np.int64), hire.settings)
         last_active = date.fromordinal(int(last_days.max()))
-    answers_recent, answered_today = recent or (0, 0)
+    recent = recent or _Recent(0, 0, 0, None)
     # New items met today: required items answered once, today.
     once = rows[mask][:, 8] == 1
     introduced_today = int(
@@ -370,10 +450,11 @@ def _assess(
         hire.today,
         hire.target,
         hire.settings,
-        answers_recent / readiness.PACE_DAYS,
+        recent.answers_per_day(hire.today, hire.settings),
         go_live=hire.go_live,
-        answered_today=answered_today,
+        answered_today=recent.today,
         introduced_today=introduced_today,
+        right_share=recent.right_share,
     )
     result = readiness.assess(
         memory,

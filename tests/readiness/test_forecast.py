@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from quizapp import srs
-from quizapp.readiness import ItemMemory, forecast_ready, is_ready, pace, snapshot
+from quizapp.readiness import ItemMemory, forecast_ready, is_ready, pace, pace_days, snapshot
 from quizapp.srs.scheduler import review_step
 
 SETTINGS = srs.RoleSettings(daily_new_cap=20, session_minutes=600)
@@ -116,3 +116,23 @@ def test_review_step_is_apply_answer_in_study_days():
         assert srs.study_day(at, SETTINGS) + timedelta(days=step.interval_days) == srs.study_day(
             state.due, SETTINGS
         )
+
+
+def test_a_hire_who_answers_wrong_more_often_is_forecast_later():
+    required = list(range(1, 101))
+    states = study(5, 20, required, set())[-1]
+    memory = memory_of(states, required, set())
+    today = srs.study_day(START, SETTINGS) + timedelta(days=5)
+    always = forecast_ready(memory, today, 0.9, SETTINGS, 20)
+    often_wrong = forecast_ready(memory, today, 0.9, SETTINGS, 20, right_share=0.7)
+    assert always is not None and often_wrong is not None
+    assert often_wrong > always
+    # The same figures give the same forecast (the wrong answers are spread, not drawn).
+    assert forecast_ready(memory, today, 0.9, SETTINGS, 20, right_share=0.7) == often_wrong
+
+
+def test_the_pace_of_a_new_hire_is_over_the_days_they_have_studied():
+    today = date(2026, 3, 10)
+    assert pace({today: 30, today - timedelta(days=2): 30}, today) == 20.0
+    assert pace_days(today, None) == 7 and pace_days(today, today) == 1
+    assert pace_days(today, today - timedelta(days=30)) == 7
