@@ -5,9 +5,9 @@ The simulated hire answers ``pace`` cards a study day (their answers per study d
 the last PACE_DAYS days), chosen as the scheduler chooses them (``quizapp.srs``): due
 reviews and red-line items below their threshold first, lowest predicted recall first,
 then new items, red-line ones first, up to the day's new-item cap (``srs.new_cap_today``,
-raised to meet go-live). They answer right as often as they have lately (Good), and wrong
-otherwise (Again): the forecast says when the hire is ready if they keep going as they
-have. Memory follows fsrs itself (``srs.review_step``), never a formula of ours.
+raised to meet go-live). New items are answered wrong (Again) as often as the hire's
+recent answers were, reviews as often as fsrs expects, right (Good) otherwise: the forecast
+says when the hire is ready if they keep going as they have. Memory follows fsrs itself (``srs.review_step``), never a formula of ours.
 """
 
 from __future__ import annotations
@@ -64,7 +64,8 @@ def forecast_ready(
     is beyond ``horizon_days``. ``answered_today`` and ``introduced_today`` are what they
     have already done today: today's budget and cap are what is left of them.
     ``right_share`` is the share of their recent answers that were right: the simulated
-    hire answers that share right (Good) and the rest wrong (Again), spread evenly.
+    hire gets a new item wrong (Again) at that rate and a review wrong as often as fsrs
+    expects (1 − its predicted recall), right (Good) otherwise, spread evenly.
     """
     if not memory.seen.any() or answers_per_day <= 0:
         return None
@@ -127,19 +128,19 @@ def forecast_ready(
 
 
 class _Misses:
-    """Which simulated answers are wrong: a share of them, spread evenly (error diffusion),
-    so the forecast is the same every time it is made from the same figures."""
+    """Which simulated answers are wrong, spread evenly (error diffusion), so the forecast
+    is the same every time it is made from the same figures: a review is wrong with
+    fsrs's own odds (1 − predicted recall), a new item at the hire's recent share of wrong
+    answers."""
 
-    def __init__(self, share: float) -> None:
-        self.share = share
+    def __init__(self, new_item_share: float) -> None:
+        self.new_item_share = new_item_share
         self.owed = 0.0
 
-    def ratings(self, count: int) -> list[int]:
-        if not self.share:
-            return [srs.GOOD] * count
+    def ratings(self, miss_odds: list[float]) -> list[int]:
         found = []
-        for _ in range(count):
-            self.owed += self.share
+        for odds in miss_odds:
+            self.owed += odds
             if self.owed >= 1.0:
                 self.owed -= 1.0
                 found.append(srs.AGAIN)
@@ -154,7 +155,11 @@ def _answer(
     """An answer to each of these items on study day ``day``, through fsrs."""
     if not indices.size:
         return
-    ratings = misses.ratings(indices.size)
+    last_days = memory.last_day[indices]
+    recall = recall_on(memory.stability[indices], last_days, day)
+    ratings = misses.ratings(
+        np.where(last_days == UNSEEN, misses.new_item_share, 1.0 - recall).tolist()
+    )
     steps = [
         srs.review_step(srs.LEARNING, 0, None, None, 0, rating, retention)
         if last == UNSEEN
