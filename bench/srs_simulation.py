@@ -1,6 +1,7 @@
 """Simulated learners under each scheduling policy, up to go-live and 30 days after.
 
     .venv/bin/python bench/srs_simulation.py [--learners 120] [--seed 20250301] [--jobs 2]
+    .venv/bin/python bench/srs_simulation.py --calibration [--always-right]   # only that
 
 Each simulated employee gets 100-200 items (10 % red-line), 14-21 study days before
 go-live, a personal time-of-day habit (drifting ~10 minutes earlier each day, varying by
@@ -25,6 +26,24 @@ Reported per policy, averaged over learners (true recall from the learner model)
 
 The trap multipliers compare each trap with our policy at equal go-live recall: our policy
 is run at several desired retentions and its review count interpolated at the trap's recall.
+
+The calibration report (``--calibration``, also printed after the policy table) checks the
+readiness model (quizapp.readiness) against the same simulated learners under our policy:
+
+  recall     after each study day, every item met so far: the model's predicted recall
+             (``readiness.recall_on``) on study days 1, 2, 3, 7, 14 and 30 ahead with no
+             further study, against the learner's true recall at 09:00 that day and a
+             simulated test (recalled with that probability). Ten bins of predicted
+             recall: mean predicted, share recalled, mean true recall, count; RMSE over
+             the bins (weighted by count, as fsrs's benchmark does, and unweighted).
+  forecast   the same learners at a steady pace (10-40 answers every day, no day
+             skipped, studying on past go-live): ``readiness.forecast_ready`` made after
+             their 3rd, 7th and 14th study day with their pace as the app measures it,
+             against the day they actually became ready under ``readiness.is_ready``
+             (target 0.9, figures from their real fsrs states, as the dashboard would
+             show them); and against the day their true recall met the same rule.
+             ``--always-right`` rates every answer right (the forecast's own
+             assumption), a control for the forecast's mechanics.
 """
 
 from __future__ import annotations
@@ -42,6 +61,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
+from quizapp import readiness
 from quizapp.srs import (
     AGAIN,
     GOOD,
@@ -52,6 +72,7 @@ from quizapp.srs import (
     new_cap_today,
     plan_session,
     should_retry,
+    study_day,
 )
 from quizapp.srs.scheduler import FSRS_DEFAULT_STEPS, NAIVE_ELAPSED, OURS, Variant
 
@@ -357,6 +378,298 @@ def simulate(task: tuple[Spec, int]) -> dict[str, float]:
     }
 
 
+# --- calibration of the readiness model ------------------------------------------------
+
+HORIZONS = (1, 2, 3, 7, 14, 30)  # study days ahead of the day the prediction is made
+BINS = 10
+FORECAST_AFTER = (3, 7, 14)  # the forecast is made after this many study days
+TARGET = 0.9  # a job role's default readiness target
+EXTRA_DAYS = 75  # steady learners study on past go-live, up to this many days more
+PACE = (10, 40)  # a steady learner's answers per day (inclusive)
+
+
+def item_memory(
+    states: dict[int, MemoryState], failed: set[int], learner: Learner
+) -> readiness.ItemMemory:
+    """The readiness model's arrays of a learner's items, as the app builds them from
+    memory_state rows (quizapp.study.memory_arrays.item_memory); ``failed``: the items
+    whose last answer (not a retry) was wrong."""
+    n = learner.n_items
+    stability, difficulty = np.full(n, np.nan), np.full(n, np.nan)
+    last = np.full(n, readiness.model.UNSEEN, dtype=np.int64)
+    due = np.full(n, readiness.model.UNSEEN, dtype=np.int64)
+    state = np.full(n, 1, dtype=np.int64)
+    for item, s in states.items():
+        if s.last_review is None:
+            continue
+        stability[item], difficulty[item], state[item] = s.stability, s.difficulty, s.state
+        last[item] = study_day(s.last_review, SETTINGS).toordinal()
+        due[item] = study_day(s.due, SETTINGS).toordinal()
+    red = np.zeros(n, dtype=bool)
+    red[list(learner.red_line)] = True
+    wrong = np.zeros(n, dtype=bool)
+    wrong[list(failed)] = True
+    return readiness.ItemMemory(stability, last, red, difficulty, state, due, wrong)
+
+
+def run_tracked(learner: Learner, on_day: Callable, *, pace: int | None = None,
+                steady: bool = False, extra_days: int = 0, always_right: bool = False,
+                ) -> Run:  # fmt: skip
+    """Our policy, as run_fsrs, with ``on_day(k, memory, run, answered, introduced)``
+    called after each study day (``memory``: the readiness model's ItemMemory; True stops
+    the run). ``pace``: at most that many answers a day (retries not counted, as the
+    app's pace does not count them); ``steady``: no day skipped; ``extra_days``: go on
+    studying past go-live; ``always_right``: every answer is rated right (the learner's
+    true memory still follows what they really recalled), the forecast's own assumption:
+    a control."""
+    run = Run(learner, Spec("our policy", "fsrs"))
+    states: dict[int, MemoryState] = {}
+    failed: set[int] = set()
+    required = list(range(learner.n_items))
+    answered: list[int] = []  # answers (not retries) per study day
+    run.wrong_per_day = []  # of those, rated Again (the forecast's share of right answers)
+    for k in range(learner.days + extra_days):
+        now = local_time(k, learner.hours[min(k, len(learner.hours) - 1)])
+        if not steady and k in learner.skips:
+            answered.append(0)
+            run.wrong_per_day.append(0)
+            continue
+        introduced = count = wrong = 0
+        end_of_day = local_time(k, 28.0)
+        while now < end_of_day and (pace is None or count < pace):
+            plan = plan_session(
+                states, required, learner.red_line, now, SETTINGS, learner.go_live, introduced
+            )
+            if plan.is_empty:
+                break
+            for card in plan.cards:
+                if pace is not None and count >= pace:
+                    break
+                item = card.item_id
+                state = states.get(item) or MemoryState.new(item, now)
+                correct = run.answer(item, now) or always_right
+                states[item], _ = apply_answer(state, GOOD if correct else AGAIN, now, SETTINGS)
+                (failed.discard if correct else failed.add)(item)
+                wrong += not correct
+                introduced += card.is_new
+                count += 1
+                if should_retry(correct, is_retry=False):
+                    now = run.retry(item, now)
+                now += timedelta(seconds=CARD_SECONDS)
+        answered.append(count)
+        run.wrong_per_day.append(wrong)
+        if on_day(k, item_memory(states, failed, learner), run, answered, introduced):
+            break
+    return run
+
+
+def calibrate(seed: int) -> dict[str, np.ndarray]:
+    """One learner's recall predictions against outcomes, summed per (horizon, bin):
+    count, predicted, true recall, recalled; binned by fsrs's prediction (recall_on) and
+    by what readiness counts (known_recall: 0 after a wrong last answer); the items whose
+    last answer was wrong per horizon (count, fsrs's prediction, recalled); and unseen
+    items' true recall."""
+    learner = make_learner(seed)
+    rng = np.random.default_rng(seed * 13 + 5)
+    sums = np.zeros((2, len(HORIZONS), BINS, 4))
+    wrong = np.zeros((len(HORIZONS), 3))
+    unseen = np.zeros(2)
+
+    def on_day(k: int, memory: readiness.ItemMemory, run: Run, _answered, _introduced) -> bool:
+        seen = memory.seen
+        today = (START + timedelta(days=k)).toordinal()
+        for h, horizon in enumerate(HORIZONS):
+            fsrs = readiness.recall_on(memory.stability, memory.last_day, today + horizon)
+            known = readiness.model.known_recall(memory, today + horizon)
+            true = run.memory.recall_all(days_since_epoch(local_time(k + horizon, 9.0)))
+            truth = true[seen]
+            recalled = rng.random(truth.size) < truth
+            for m, predicted in enumerate((fsrs[seen], known[seen])):
+                bins = np.minimum((predicted * BINS).astype(int), BINS - 1)
+                for column, values in enumerate((np.ones_like(truth), predicted, truth, recalled)):
+                    sums[m, h, :, column] += np.bincount(bins, weights=values, minlength=BINS)
+            failed = memory.failed[seen]
+            wrong[h] += (failed.sum(), fsrs[seen][failed].sum(), recalled[failed].sum())
+            if horizon == 1:
+                unseen[:] += ((~seen).sum(), true[~seen].sum())
+        return False
+
+    run_tracked(learner, on_day)
+    return {"sums": sums, "wrong": wrong, "unseen": unseen}
+
+
+def true_snapshot(run: Run, memory: readiness.ItemMemory, k: int) -> readiness.Snapshot:
+    """The readiness rule's figures from the learner's true recall at 09:00 on day k
+    (items never met at their prior-knowledge recall)."""
+    recall = run.memory.recall_all(days_since_epoch(local_time(k, 9.0)))
+    red = recall[memory.red_line]
+    return readiness.Snapshot(
+        day=START + timedelta(days=k),
+        required=recall.size,
+        seen=int(memory.seen.sum()),
+        expected_known=float(recall.sum()),
+        recall=recall,
+        red_lines=int(red.size),
+        red_lines_at_risk=int((red < readiness.RED_LINE_TARGET).sum()),
+    )
+
+
+def forecast_errors(seed: int, always_right: bool = False) -> dict:
+    """One steady learner: the forecasts made after FORECAST_AFTER study days, and the
+    days they became ready by the model's figures and by their true recall (day
+    indexes from START; None if not within the run)."""
+    learner = make_learner(seed)
+    pace = int(np.random.default_rng(seed * 17 + 3).integers(PACE[0], PACE[1] + 1))
+    found: dict = {"pace": pace, "forecasts": {}, "model": None, "true": None}
+
+    def on_day(
+        k: int, memory: readiness.ItemMemory, run: Run, answered: list[int], introduced: int
+    ) -> bool:
+        tomorrow = START + timedelta(days=k + 1)
+        if found["model"] is None and readiness.is_ready(
+            readiness.snapshot(memory, tomorrow.toordinal()), TARGET
+        ):
+            found["model"] = k + 1
+        if found["true"] is None and readiness.is_ready(true_snapshot(run, memory, k + 1), TARGET):
+            found["true"] = k + 1
+        if k + 1 in FORECAST_AFTER and found["model"] is None:
+            today = START + timedelta(days=k)
+            recent = sum(answered[-readiness.PACE_DAYS :])
+            wrong = sum(run.wrong_per_day[-readiness.PACE_DAYS :])
+            day = readiness.forecast_ready(
+                memory,
+                today,
+                TARGET,
+                SETTINGS,
+                recent / readiness.pace_days(today, START),  # as standings measures it
+                go_live=learner.go_live,
+                answered_today=answered[-1],
+                introduced_today=introduced,
+                right_share=1 - wrong / recent if recent else 1.0,
+            )
+            found["forecasts"][k + 1] = None if day is None else (day - START).days
+        return (
+            found["model"] is not None
+            and found["true"] is not None
+            and k + 1 >= max(FORECAST_AFTER)
+        )
+
+    run_tracked(
+        learner, on_day, pace=pace, steady=True, extra_days=EXTRA_DAYS, always_right=always_right
+    )
+    return found
+
+
+def calibration_task(task: tuple[str, int]):
+    kind, seed = task
+    if kind == "recall":
+        return calibrate(seed)
+    return forecast_errors(seed, always_right=kind == "forecast, always right")
+
+
+def rmse_bins(table: np.ndarray) -> tuple[float, float]:
+    """RMSE between mean predicted and share recalled over the bins of ``table`` (rows:
+    bins; columns: count, predicted, true recall, recalled): weighted by count, as fsrs's
+    benchmark does, and unweighted."""
+    count = table[:, 0]
+    used = count > 0
+    gap = table[used, 1] / count[used] - table[used, 3] / count[used]
+    weighted = math.sqrt(float((count[used] * gap**2).sum() / count[used].sum()))
+    return weighted, math.sqrt(float((gap**2).mean()))
+
+
+def report_calibration(seeds: list[int], jobs: int, always_right: bool = False) -> None:
+    started = time.perf_counter()
+    forecast = "forecast, always right" if always_right else "forecast"
+    tasks = [("recall", s) for s in seeds] + [(forecast, s) for s in seeds]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        results = list(pool.map(calibration_task, tasks, chunksize=4))
+    recall, forecasts = results[: len(seeds)], results[len(seeds) :]
+    sums = sum(r["sums"] for r in recall)
+    wrong = sum(r["wrong"] for r in recall)
+    unseen = sum(r["unseen"] for r in recall)
+    print(
+        f"Calibration of quizapp.readiness: {len(seeds)} learners, seeds {seeds[0]}-"
+        f"{seeds[-1]}, {time.perf_counter() - started:.0f} s"
+    )
+    print()
+    print("Predicted recall after each study day, for study days "
+          + ", ".join(map(str, HORIZONS)) + " ahead with no further study, against a "
+          "simulated test at 09:00 that day (items met so far). fsrs: readiness.recall_on; "
+          "counted: readiness.model.known_recall (0 while the last answer is wrong), what "
+          "readiness sums:")  # fmt: skip
+    print()
+    print("| predicted (fsrs) | pairs | mean predicted | share recalled | mean true recall |")
+    print("|---|---:|---:|---:|---:|")
+    total = sums[0].sum(axis=0)
+    for b in range(BINS):
+        count, predicted, true, recalled = total[b]
+        if count:
+            print(
+                f"| {b / BINS:.1f}-{(b + 1) / BINS:.1f} | {count:,.0f} | {predicted / count:.3f} "
+                f"| {recalled / count:.3f} | {true / count:.3f} |"
+            )
+    print()
+    print("| horizon (study days) | pairs | mean fsrs | mean counted | share recalled "
+          "| RMSE fsrs (bins, weighted) | RMSE fsrs (bins, unweighted) "
+          "| RMSE counted (bins, weighted) | last answer wrong: pairs, fsrs, recalled |")  # fmt: skip
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    rows = [(str(h), sums[:, i], wrong[i]) for i, h in enumerate(HORIZONS)]
+    for label, tables, failed in rows + [("all", sums.sum(axis=1), wrong.sum(axis=0))]:
+        (fsrs_w, fsrs_u), (known_w, _u) = (rmse_bins(table) for table in tables)
+        count = tables[0][:, 0].sum()
+        print(
+            f"| {label} | {count:,.0f} | {tables[0][:, 1].sum() / count:.3f} | "
+            f"{tables[1][:, 1].sum() / count:.3f} | {tables[0][:, 3].sum() / count:.3f} | "
+            f"{fsrs_w:.4f} | {fsrs_u:.4f} | {known_w:.4f} | {failed[0]:,.0f}, "
+            f"{failed[1] / max(failed[0], 1):.3f}, {failed[2] / max(failed[0], 1):.3f} |"
+        )
+    print()
+    print(
+        f"Items not yet met count as 0 in the model; their true recall (prior knowledge) "
+        f"averaged {unseen[1] / max(unseen[0], 1):.3f} over {unseen[0]:,.0f} item-days."
+    )
+    print()
+    paces = [f["pace"] for f in forecasts]
+    print(
+        f"Forecast (readiness.forecast_ready, target {TARGET}) against the day each learner "
+        f"became ready, {len(forecasts)} learners at a steady pace of {min(paces)}-"
+        f"{max(paces)} answers a day (mean {np.mean(paces):.0f}), studying up to "
+        f"{EXTRA_DAYS} days past go-live"
+        + (", every answer rated right (control):" if always_right else ":")
+    )
+    print()
+    print("| forecast made after | against | forecasts | no forecast | not ready in run "
+          "| compared | bias (days) | mean abs | median abs | p90 abs | within 1 day |")  # fmt: skip
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for after in FORECAST_AFTER:
+        for against, name in (("model", "ready by the model's figures"),
+                               ("true", "ready by true recall")):  # fmt: skip
+            made = [f for f in forecasts if after in f["forecasts"]]
+            none = sum(1 for f in made if f["forecasts"][after] is None)
+            missing = sum(1 for f in made if f[against] is None)
+            errors = np.array([
+                f["forecasts"][after] - f[against] for f in made
+                if f["forecasts"][after] is not None and f[against] is not None
+            ])  # fmt: skip
+            if errors.size == 0:
+                print(f"| {after} study days | {name} | {len(made)} | {none} | {missing} | 0 "
+                      "| | | | | |")  # fmt: skip
+                continue
+            absolute = np.abs(errors)
+            print(
+                f"| {after} study days | {name} | {len(made)} | {none} | {missing} | "
+                f"{errors.size} | {errors.mean():+.1f} | {absolute.mean():.1f} | "
+                f"{np.median(absolute):.1f} | {np.percentile(absolute, 90):.1f} | "
+                f"{(absolute <= 1).mean():.0%} |"
+            )
+    already = {a: sum(1 for f in forecasts if f["model"] is not None and f["model"] <= a)
+               for a in FORECAST_AFTER}  # fmt: skip
+    print()
+    print(f"Already ready (no forecast needed) after 3 / 7 / 14 study days: "
+          f"{already[3]} / {already[7]} / {already[14]}; bias > 0: the forecast is late.")  # fmt: skip
+
+
 # --- the experiment -------------------------------------------------------------------
 
 CURVE = (0.8, 0.85, 0.9, 0.93, 0.95, 0.97)
@@ -418,10 +731,21 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=120)
     parser.add_argument("--seed", type=int, default=20250301)
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument(
+        "--calibration", action="store_true", help="only the readiness model's calibration"
+    )
+    parser.add_argument(
+        "--always-right",
+        action="store_true",
+        help="calibration control: steady learners' answers all rated right",
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
     seeds = [args.seed + n for n in range(args.learners)]
+    if args.calibration:
+        report_calibration(seeds, args.jobs, args.always_right)
+        return
     all_specs = specs()
     tasks = [(spec, seed) for spec in all_specs for seed in seeds]
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
@@ -490,6 +814,8 @@ def main() -> None:
             f"{no_retry['go_live']:.3f}, {no_retry['reviews']:.0f} reviews): "
             f"{steps['reviews'] / no_retry['reviews']:.2f}x"
         )
+    print()
+    report_calibration(seeds, args.jobs)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from .. import srs
 from .model import RED_LINE_TARGET, UNSEEN, ItemMemory, is_ready, recall_on, snapshot
 
 PACE_DAYS = 7  # the recent pace: answers per study day over this many days, today included
-HORIZON_DAYS = 365  # no forecast beyond a year
+HORIZON_DAYS = 120  # no forecast beyond four months: "not foreseeable", and at risk
 
 
 def pace_days(today: date, first_answer: date | None) -> int:
@@ -68,6 +68,13 @@ def forecast_ready(
     expects (1 − its predicted recall), right (Good) otherwise, spread evenly.
     """
     if not memory.seen.any() or answers_per_day <= 0:
+        return None
+    # Ready needs at least target × required items seen, and no day meets more new items
+    # than the pace allows (nor the cap, unless go-live raises it): when even that takes
+    # longer than the horizon, the simulation cannot find a day.
+    to_meet = target * memory.required - int(memory.seen.sum())
+    per_day = answers_per_day if go_live else min(answers_per_day, settings.daily_new_cap)
+    if to_meet > 0 and (per_day <= 0 or to_meet / per_day > horizon_days):
         return None
     memory = replace(
         memory,
@@ -169,8 +176,8 @@ def _answer(
         else srs.review_step(
             state,
             None if state == srs.REVIEW else 0,
-            float(f"{stability:.3g}"),
-            round(difficulty, 2),
+            float(f"{stability:.2g}"),
+            round(difficulty, 1),
             day - last,
             rating,
             retention,
