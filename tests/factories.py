@@ -157,3 +157,22 @@ def logged_in(client) -> bool:
     """Whether the client's session is a logged-in one (a page any logged-in person sees)."""
     response = client.get("/password")
     return response.status_code == 200
+
+
+def statements_for(client, path: str) -> int:
+    """How many SQL statements a GET of ``path`` runs (it must answer 200)."""
+    from sqlalchemy import event
+
+    from quizapp.extensions import db
+
+    statements = []
+
+    def count(*_args, **_kwargs):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)

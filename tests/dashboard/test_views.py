@@ -24,7 +24,7 @@ from quizapp.models import Site
 from quizapp.models.types import utcnow
 from quizapp.urls import INT_MAX
 from tests.dashboard import cohort, hire, many_hires, person
-from tests.factories import login
+from tests.factories import login, statements_for
 
 URLS = ("/dashboard/", "/dashboard/digest", "/dashboard/export.csv", "/dashboard/export.xlsx")
 HEADER = [
@@ -362,22 +362,6 @@ def test_the_pages_fit_a_phone(tmp_path):
         assert not page.locator("form.dash-filters").is_visible()
         assert page.locator(".digest-group").first.is_visible()
         browser.close()
-
-
-def statements_for(client, path: str) -> int:
-    from sqlalchemy import event
-
-    statements = []
-
-    def count(*_args, **_kwargs):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements)
 
 
 def test_the_pages_read_the_cohort_in_a_fixed_number_of_statements(world, client):

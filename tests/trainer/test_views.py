@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from quizapp.extensions import db
-from tests.factories import T0, load_bank, login, make_person
+from tests.factories import T0, load_bank, login, make_person, statements_for
 from tests.study.util import answer
 
 
@@ -53,22 +53,6 @@ def test_a_trainer_without_trainees_gets_a_plain_message(client):
     page = client.get("/trainer/").get_data(as_text=True)
     assert "还没有学员由你带教" in page
     assert "/trainer/" in client.get("/people/").get_data(as_text=True)  # in the nav
-
-
-def statements_for(client, path: str) -> int:
-    from sqlalchemy import event
-
-    statements = []
-
-    def count(*_args, **_kwargs):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements)
 
 
 def test_the_page_reads_the_cohort_in_a_fixed_number_of_statements(app, client):
