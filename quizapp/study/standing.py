@@ -13,14 +13,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import numpy as np
 from sqlalchemy import (
     ColumnElement,
     and_,
     bindparam,
-    case,
     delete,
     exists,
     func,
@@ -38,13 +37,13 @@ from ..models import (
     Employee,
     JobRole,
     ReadinessCache,
-    ReviewLog,
     Site,
 )
 from ..models.people import ACTIVE
 from ..readiness.days import study_day_ordinals
 from .curriculum import required_of_roles, role_settings
 from .memory_arrays import CHUNK, Curriculum, item_memory, memory_rows
+from .recent import Recent, recent_answers
 
 STORE_EVERY = 500  # hires computed and cached per transaction
 
@@ -330,74 +329,6 @@ def _basis(role_key: str, go_live: date | None, generation: datetime | None) -> 
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-@dataclass(frozen=True)
-class _Recent:
-    """A hire's recent study, for the forecast."""
-
-    answers: int  # over the last PACE_DAYS study days
-    today: int  # answers today
-    wrong: int  # of `answers`, rated Again
-    first_answer: datetime | None  # their first answer ever
-
-    def answers_per_day(self, today: date, settings: srs.RoleSettings) -> float:
-        first = None if self.first_answer is None else srs.study_day(self.first_answer, settings)
-        return self.answers / readiness.pace_days(today, first)
-
-    @property
-    def right_share(self) -> float:
-        return 1.0 - self.wrong / self.answers if self.answers else 1.0
-
-
-def _recent_answers(session: Session, hires: list[_Hire]) -> dict[int, _Recent]:
-    """Per person with answers over the last PACE_DAYS study days: their recent study."""
-    found: dict[int, tuple[int, int, int]] = {}
-    groups: dict[tuple[srs.RoleSettings, date], list[int]] = {}
-    for hire in hires:
-        groups.setdefault((hire.settings, hire.today), []).append(hire.person_id)
-    for (settings, today), ids in groups.items():
-        since = srs.day_start(today - timedelta(days=readiness.PACE_DAYS - 1), settings)
-        today_start = srs.day_start(today, settings)
-        until = srs.day_start(today + timedelta(days=1), settings)
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
-            for person_id, recent, answered_today, wrong in session.execute(
-                select(
-                    ReviewLog.employee_id,
-                    func.count(),
-                    func.sum(case((ReviewLog.server_time >= today_start, 1), else_=0)),
-                    func.sum(case((ReviewLog.rating == srs.AGAIN, 1), else_=0)),
-                )
-                .where(
-                    ReviewLog.employee_id.in_(chunk),
-                    ReviewLog.server_time >= since,
-                    ReviewLog.server_time < until,
-                    ReviewLog.kind == "review",
-                    ReviewLog.undone_at.is_(None),
-                )
-                .group_by(ReviewLog.employee_id)
-            ):
-                found[person_id] = (int(recent), int(answered_today or 0), int(wrong or 0))
-    # The first answer of those who studied lately: one index lookup each (the review
-    # log's (employee, time) index answers min() directly).
-    first_answers: dict[int, datetime] = {}
-    studied = sorted(found)
-    first = (
-        select(func.min(ReviewLog.server_time))
-        .where(ReviewLog.employee_id == Employee.id)
-        .correlate(Employee)
-        .scalar_subquery()
-    )
-    for start in range(0, len(studied), CHUNK):
-        chunk = studied[start : start + CHUNK]
-        first_answers.update(
-            session.execute(select(Employee.id, first).where(Employee.id.in_(chunk))).all()
-        )
-    return {
-        person_id: _Recent(*counts, first_answers.get(person_id))
-        for person_id, counts in found.items()
-    }
-
-
 def _compute(session: Session, stale: list[_Hire]) -> dict[int, Standing]:
     if not stale:
         return {}
@@ -413,7 +344,7 @@ def _compute(session: Session, stale: list[_Hire]) -> dict[int, Standing]:
     people = rows[:, 0].astype(np.int64)
     starts = np.searchsorted(people, ids, side="left")
     ends = np.searchsorted(people, ids, side="right")
-    recent = _recent_answers(session, stale)
+    recent = recent_answers(session, stale)
     found = {}
     for hire, start, end in zip(stale, starts, ends, strict=True):
         found[hire.person_id] = _assess(
@@ -426,7 +357,7 @@ def _assess(
     hire: _Hire,
     rows: np.ndarray,
     curriculum: Curriculum | None,
-    recent: _Recent | None,
+    recent: Recent | None,
 ) -> Standing:
     if curriculum is None:
         curriculum = Curriculum.of([])
@@ -439,7 +370,7 @@ def _assess(
     if rows.size:
         last_days = study_day_ordinals(rows[:, 6].astype(np.int64), hire.settings)
         last_active = date.fromordinal(int(last_days.max()))
-    recent = recent or _Recent(0, 0, 0, None)
+    recent = recent or Recent(0, 0, 0, None)
     # New items met today: required items answered once, today.
     once = rows[mask][:, 8] == 1
     introduced_today = int(
