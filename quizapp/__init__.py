@@ -54,9 +54,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     database.init_app(app)
 
     from .admin.views import bp as admin_bp
+    from .assignments.views import bp as assignments_bp
     from .auth.views import bp as auth_bp
     from .catalog.views import bp as catalog_bp
     from .dashboard.views import bp as dashboard_bp
+    from .examroom.views import bp as examroom_bp
+    from .exams.views import bp as exams_bp
     from .hr.views import bp as hr_bp
     from .people.views import bp as people_bp
     from .study.views import bp as study_bp
@@ -69,6 +72,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         trainer_bp,
         people_bp,
         dashboard_bp,
+        assignments_bp,
+        exams_bp,
+        examroom_bp,
         hr_bp,
         admin_bp,
     ):

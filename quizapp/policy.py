@@ -57,6 +57,13 @@ POLICY: dict[str, str | frozenset[str]] = {
     "hr.import_roster": HR,
     "hr.confirm_import": HR,
     "hr.handout": HR,
+    # Assignments: trainers for their own trainees, HR and admins for anyone (the
+    # service scopes every list and checks every object).
+    # -- assignments --
+    # Exams, staff side: trainers their own exams and trainees' attempts, HR and admins all.
+    # -- exams --
+    # Exams, the employee's side: only exams that reach them, only their own attempts.
+    # -- examroom --
     "admin.index": ADMIN,
     "admin.person_roles": ADMIN,
     "admin.job_roles": ADMIN,

@@ -1,10 +1,36 @@
 """All models, importable from one place (Alembic's autogenerate needs them all loaded)."""
 
+from .assignment import (
+    ATTEMPT_STATUSES,
+    AUDIENCES,
+    Assignment,
+    AssignmentContent,
+    AssignmentPerson,
+    Exam,
+    ExamAnswer,
+    ExamAttempt,
+    ExamFixedItem,
+    ExamPerson,
+    ExamQuota,
+    ExamSource,
+)
 from .bank import Bank, Choice, Item, ItemVersion, JobRole, KeyPoint, Section, SectionRole
 from .people import ACCESS_ROLES, AccessRole, AuditEntry, Employee, LoginThrottle, Site
 from .study import IdempotencyRecord, MemoryState, ReadinessCache, ReviewLog
 
 __all__ = [
+    "ATTEMPT_STATUSES",
+    "AUDIENCES",
+    "Assignment",
+    "AssignmentContent",
+    "AssignmentPerson",
+    "Exam",
+    "ExamAnswer",
+    "ExamAttempt",
+    "ExamFixedItem",
+    "ExamPerson",
+    "ExamQuota",
+    "ExamSource",
     "ACCESS_ROLES",
     "AccessRole",
     "AuditEntry",
