@@ -86,9 +86,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     templating.init_app(app)
 
     from .cli import bank_cli, demo_command, readiness_command, user_cli
+    from .exams.cli import exam_cli
     from .grading.cli import grade_command
 
-    for command in (bank_cli, user_cli, demo_command, grade_command, readiness_command):
+    for command in (
+        bank_cli,
+        user_cli,
+        demo_command,
+        grade_command,
+        readiness_command,
+        exam_cli,
+    ):
         app.cli.add_command(command)
     return app
 

@@ -34,5 +34,9 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh_Hans_CN", "en")
 
+    # The address people open the app at: links printed by the command line (`quizapp exam
+    # list`) start with it. QUIZAPP_PUBLIC_URL in production.
+    PUBLIC_URL = "http://127.0.0.1:5000"
+
     # Where `make run` and `quizapp bank import` look for banks by default.
     QUESTION_BANK_DIR = "question_bank"

@@ -9,7 +9,16 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Employee, JobRole
+from .models import (
+    Assignment,
+    Employee,
+    Exam,
+    ExamQuota,
+    ExamSource,
+    JobRole,
+    Section,
+    SectionRole,
+)
 from .people.service import NewPerson, create_person
 
 # (employee number, name, access roles, job role, site, trainer, password)
@@ -70,8 +79,73 @@ def create_demo(session: Session, now: datetime) -> tuple[list[dict], bool]:
             person.go_live_date = now.date() + timedelta(days=14)
         session.flush()
         created = True
+    created = _create_demo_exam(session, now) or created
     logins = [
         {"employee_no": number, "password": password, "roles": list(roles), "job_role": job_role}
         for number, _name, roles, job_role, _site, _trainer, password in DEMO_PEOPLE
     ]
     return logins, created
+
+
+DEMO_EXAM = "客服前台模拟考试"
+DEMO_EXAM_ROLE = "客服前台"
+
+
+def _create_demo_exam(session: Session, now: datetime) -> bool:
+    """One open mock exam for the 客服前台 role (10 items drawn per attempt from the role's
+    sections, 20 minutes, pass mark 80 %, two attempts, open for 30 days) and an
+    assignment of it to the role, due in 10 days: what a new user sees on E001's home
+    page and T001's pages. Skipped until the role has sections (banks imported)."""
+    if session.scalar(select(Exam.id).where(Exam.title == DEMO_EXAM)) is not None:
+        return False
+    role = session.scalar(select(JobRole).where(JobRole.name == DEMO_EXAM_ROLE))
+    trainer = session.scalar(select(Employee).where(Employee.employee_no == "T001"))
+    if role is None:
+        return False
+    section_ids = session.scalars(
+        select(Section.id)
+        .join(SectionRole, SectionRole.section_id == Section.id)
+        .where(SectionRole.job_role_id == role.id, Section.retired_at.is_(None))
+        .order_by(Section.bank_id, Section.position)
+    ).all()
+    if not section_ids:
+        return False
+    author = trainer.id if trainer is not None else None
+    exam = Exam(
+        title=DEMO_EXAM,
+        kind="mock",
+        draw="random",
+        layout="single",
+        shuffle_options=True,
+        time_limit_s=20 * 60,
+        pass_mark=0.8,
+        attempts_allowed=2,
+        opens_at=now,
+        closes_at=now + timedelta(days=30),
+        reveal="at_once",
+        audience="role",
+        job_role_id=role.id,
+        created_by_id=author,
+        created_at=now,
+        updated_at=now,
+        sources=[ExamSource(section_id=section_id) for section_id in section_ids],
+        quotas=[ExamQuota(section_id=None, type=None, count=10)],
+    )
+    session.add(exam)
+    session.flush()
+    session.add(
+        Assignment(
+            title="上岗前通过模拟考试",
+            audience="role",
+            job_role_id=role.id,
+            exam_id=exam.id,
+            starts_on=now.date(),
+            due_on=now.date() + timedelta(days=10),
+            note="80 分及格，可考两次。",
+            created_by_id=author,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    session.flush()
+    return True

@@ -38,6 +38,10 @@ POLICY: dict[str, str | frozenset[str]] = {
     "catalog.bank": LOGGED_IN,
     # Trainers: their own trainees (the service selects them).
     "trainer.index": TRAINER,
+    # Item analysis and leeches: trainers from their own trainees' answers.
+    "trainer.analysis": TRAINER,
+    "trainer.analysis_item": TRAINER,
+    "trainer.leeches": TRAINER,
     # Readiness: HR and admins see everyone, trainers their own trainees (the services
     # select them); a hire sees only their own report (study.progress_page).
     "dashboard.index": STAFF,
@@ -60,10 +64,30 @@ POLICY: dict[str, str | frozenset[str]] = {
     # Assignments: trainers for their own trainees, HR and admins for anyone (the
     # service scopes every list and checks every object).
     # -- assignments --
+    "assignments.index": STAFF,
+    "assignments.new": STAFF,
+    "assignments.detail": STAFF,
+    "assignments.archive": STAFF,
     # Exams, staff side: trainers their own exams and trainees' attempts, HR and admins all.
     # -- exams --
+    "exams.index": STAFF,
+    "exams.new": STAFF,
+    "exams.edit": STAFF,
+    "exams.archive": STAFF,
+    "exams.detail": STAFF,
+    "exams.export": STAFF,
+    "exams.reviews": STAFF,
+    "exams.review": STAFF,
     # Exams, the employee's side: only exams that reach them, only their own attempts.
     # -- examroom --
+    "examroom.index": STUDENT,
+    "examroom.exam": STUDENT,
+    "examroom.start": STUDENT,
+    "examroom.attempt": STUDENT,
+    "examroom.answer": STUDENT,
+    "examroom.summary": STUDENT,
+    "examroom.submit": STUDENT,
+    "examroom.result": STUDENT,
     "admin.index": ADMIN,
     "admin.person_roles": ADMIN,
     "admin.job_roles": ADMIN,

@@ -11,16 +11,35 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from quizapp.assignments.service import NewAssignment, create_assignment
+from quizapp.exams.taking import start_attempt, submit_attempt
 from quizapp.extensions import db
-from quizapp.models import Item, JobRole, LoginThrottle, ReviewLog, Site
+from quizapp.models import (
+    Employee,
+    Exam,
+    ExamFixedItem,
+    ExamSource,
+    Item,
+    JobRole,
+    LoginThrottle,
+    ReviewLog,
+    Site,
+)
 from quizapp.models.types import utcnow
 from quizapp.policy import POLICY, PUBLIC, allowed
 from tests.conftest import DATA
 from tests.factories import login, make_person
 
-# Routes on one person's own objects (the world's review belongs to E1): anyone else whom
-# the policy lets through gets 404 from the object-level check.
-OWN_OBJECT_ROUTES = {"study.review", "study.retry"}
+# Routes on one person's own objects (the world's review, exam and attempts are E1's):
+# anyone else whom the policy lets through gets 404 from the object-level check.
+OWN_OBJECT_ROUTES = {
+    "study.review",
+    "study.retry",
+    "examroom.exam",
+    "examroom.attempt",
+    "examroom.summary",
+    "examroom.result",
+}
 
 IDENTITIES = {
     "anonymous": None,
@@ -59,7 +78,45 @@ def world(app, runner):
     )
     db.session.add(review)
     db.session.commit()
+    trainer = db.session.scalar(select(Employee).where(Employee.employee_no == "T1"))
+    exam = Exam(
+        title="模拟考试",
+        kind="mock",
+        draw="fixed",
+        attempts_allowed=2,
+        audience="role",
+        job_role_id=employee.job_role_id,
+        trainer_id=trainer.id,
+        created_by_id=trainer.id,
+        sources=[ExamSource(bank_id=item.bank_id)],
+        fixed_items=[ExamFixedItem(item_id=item.id, position=1)],
+    )
+    db.session.add(exam)
+    db.session.commit()
+    done = start_attempt(db.session, employee, exam.id, now)
+    submit_attempt(db.session, employee, done.id, now)
+    attempt = start_attempt(db.session, employee, exam.id, now)
+    hr = db.session.scalar(select(Employee).where(Employee.employee_no == "H1"))
+    assignment = create_assignment(
+        db.session,
+        hr,
+        NewAssignment(
+            title="岗位任务",
+            bank_ids=[item.bank_id],
+            audience="role",
+            job_role_id=employee.job_role_id,
+            starts_on=now.date(),
+            due_on=now.date() + timedelta(days=7),
+        ),
+        now,
+    )
     return {
+        "item_id": item.id,
+        "exam_id": exam.id,
+        "attempt_id": attempt.id,
+        "done_attempt_id": done.id,
+        "answer_id": 1,
+        "assignment_id": assignment.id,
         "review_id": review.id,
         "person_id": employee.id,
         "row_id": db.session.query(JobRole.id).first()[0],
@@ -76,6 +133,8 @@ def url_for_rule(rule, values: dict) -> str:
     for name in rule.arguments:
         if name == "row_id" and rule.endpoint == "admin.rename_site":
             arguments[name] = values["site_row_id"]
+        elif name == "attempt_id" and rule.endpoint == "examroom.result":
+            arguments[name] = values["done_attempt_id"]
         else:
             arguments[name] = values[name]
     path = rule.rule

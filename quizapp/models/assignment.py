@@ -253,6 +253,13 @@ class ExamPerson(db.Model):
 ATTEMPT_STATUSES = ("in_progress", "submitted", "auto_submitted")
 
 
+def _open_slot(context) -> int | None:
+    # Follows the status when a row is inserted without one (the ORM fills the default in
+    # for None too): 1 while in progress, else NULL.
+    status = context.get_current_parameters().get("status", "in_progress")
+    return 1 if status == "in_progress" else None
+
+
 class ExamAttempt(db.Model):
     """One sitting of an exam by one person.
 
@@ -281,7 +288,7 @@ class ExamAttempt(db.Model):
     )
     number: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default="in_progress")
-    open_slot: Mapped[int | None] = mapped_column(Integer, default=1)
+    open_slot: Mapped[int | None] = mapped_column(Integer, default=_open_slot)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # started_at + the time limit (and never after the exam closes); None: untimed.
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -22,6 +22,12 @@ ACTIONS = {
     "unlock": N_("解除登录锁定"),
     "job_role_change": N_("修改岗位"),
     "site_change": N_("修改项目"),
+    "assignment_create": N_("布置学习任务"),
+    "assignment_archive": N_("归档学习任务"),
+    "exam_create": N_("创建考试"),
+    "exam_update": N_("修改考试"),
+    "exam_archive": N_("归档考试"),
+    "exam_review": N_("批改考试答案"),
 }
 
 

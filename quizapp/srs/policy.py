@@ -39,7 +39,8 @@ class PlannedCard:
         item_id: database id of the item.
         is_new: first time the employee sees the item.
         reason: "new", "due", "red_line" (red-line item below its threshold), "go_live"
-            (refreshed before go-live) or "ahead" (study-more review ahead of time).
+            (refreshed before go-live), "deadline" (refreshed before the item's own due
+            date) or "ahead" (study-more review ahead of time).
         predicted_recall: fsrs's recall prediction now (0.0 for a new item).
         red_line: the item is a red-line item for the role.
     """
@@ -138,6 +139,29 @@ def new_cap_today(
     return max(cap, math.ceil(unseen / days_left))
 
 
+def deadline_cap(
+    unseen_deadlines: Iterable[date | None], today: date, settings: RoleSettings
+) -> int:
+    """Today's new-item cap with a deadline per unseen item (None: none): the role's cap,
+    raised so every deadline is met. For each distinct deadline d, the unseen items due by
+    d are spread over the study days left until ``INTRO_RESERVE_DAYS`` before d (all of
+    them once that point is reached); the cap is the largest such need.
+
+    With one deadline for every item (go-live), this is ``new_cap_today``.
+    """
+    cap = settings.daily_new_cap
+    counts: dict[date, int] = {}
+    for deadline in unseen_deadlines:
+        if deadline is not None:
+            counts[deadline] = counts.get(deadline, 0) + 1
+    due_by = 0
+    for deadline in sorted(counts):
+        due_by += counts[deadline]
+        days_left = (deadline - today).days - INTRO_RESERVE_DAYS
+        cap = max(cap, due_by if days_left <= 0 else math.ceil(due_by / days_left))
+    return cap
+
+
 def _interleave(reviews: list[PlannedCard], news: list[PlannedCard]) -> list[PlannedCard]:
     """Spread new cards evenly between reviews; the first card is a review if any."""
     if not reviews or not news:
@@ -163,6 +187,7 @@ def plan_session(
     go_live: date | None = None,
     already_introduced_today: int = 0,
     *,
+    deadlines: Mapping[int, date] | None = None,
     study_more: bool = False,
     go_live_target: float | None = None,
     go_live_window: int = GO_LIVE_WINDOW,
@@ -181,6 +206,12 @@ def plan_session(
         settings: the role's settings.
         go_live: the employee's go-live date, if set.
         already_introduced_today: new items already introduced on this study day.
+        deadlines: item id → the date it must be learnt by (an assignment's due date).
+            New items are introduced most urgent deadline first (an item without one
+            counts with go-live, or last), the daily cap is raised to meet every
+            deadline (``deadline_cap``), and the go-live refresh also runs in the
+            ``go_live_window`` study days before an item's own deadline. None: as
+            without assignments.
         study_more: the employee asked for more: ignore the daily new-item cap and, when
             nothing new is left, review ahead the items with the lowest predicted recall.
         go_live_target: recall wanted at go-live (default: GO_LIVE_TARGET or the role's
@@ -208,6 +239,14 @@ def plan_session(
     go_live_refresh = go_live is not None and 0 < (go_live - today).days <= go_live_window
     go_live_start = day_start(go_live, settings) if go_live is not None else None
     go_live_end = day_start(go_live + timedelta(days=1), settings) if go_live else None
+    # Items whose own deadline is within the refresh window: (start, end) of that day.
+    near: dict[int, tuple[datetime, datetime]] = {}
+    for item_id, deadline in (deadlines or {}).items():
+        if 0 < (deadline - today).days <= go_live_window:
+            near[item_id] = (
+                day_start(deadline, settings),
+                day_start(deadline + timedelta(days=1), settings),
+            )
 
     reviews: list[PlannedCard] = []
     ahead: list[PlannedCard] = []
@@ -224,7 +263,8 @@ def plan_session(
         assert state.last_review is not None
         reviewed_today = state.last_review >= start_of_today
         reason = "due" if due else ""
-        if not (due or is_red or go_live_refresh or study_more):
+        own = near.get(item_id)
+        if not (due or is_red or go_live_refresh or own or study_more):
             continue  # not needed in this session; skip the recall prediction
         recall = predict_recall(state, now, settings)
         if not reason and not reviewed_today:
@@ -234,6 +274,8 @@ def plan_session(
                 state.due < go_live_end or predict_recall(state, go_live_start, settings) < target
             ):
                 reason = "go_live"
+            elif own and (state.due < own[1] or predict_recall(state, own[0], settings) < target):
+                reason = "deadline"
         card = PlannedCard(item_id, False, reason or "ahead", recall, is_red)
         if reason:
             reviews.append(card)
@@ -254,9 +296,18 @@ def plan_session(
         chosen_reviews.append(card)
         spent += seconds_per_review
 
-    cap = new_cap_today(len(unseen), today, settings, go_live)
+    if deadlines is None:
+        cap = new_cap_today(len(unseen), today, settings, go_live)
+        unseen_ordered = [i for i in unseen if i in red] + [i for i in unseen if i not in red]
+    else:
+        by = {item_id: deadlines.get(item_id, go_live) for item_id in unseen}
+        cap = deadline_cap(by.values(), today, settings)
+        position = {item_id: n for n, item_id in enumerate(unseen)}
+        unseen_ordered = sorted(
+            unseen,
+            key=lambda i: (by[i] or date.max, i not in red, position[i]),
+        )
     allowed = len(unseen) if study_more else max(0, cap - already_introduced_today)
-    unseen_ordered = [i for i in unseen if i in red] + [i for i in unseen if i not in red]
     chosen_new: list[PlannedCard] = []
     for item_id in unseen_ordered[:allowed]:
         if not fits(seconds_per_new, len(chosen_reviews) + len(chosen_new)):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from .. import readiness, srs
 from ..models import Employee, Item, ReviewLog, Section
 from ..readiness.days import study_day_ordinals
-from .curriculum import LIVE, required_of_roles, role_settings
+from .curriculum import LIVE, required_of_person, role_settings
 from .memory_arrays import Curriculum, epoch_seconds, item_memory, memory_rows
 from .standing import Standing, standings
 
@@ -69,13 +69,14 @@ class Report:
 
 
 def report(session: Session, person: Employee, now: datetime) -> Report | None:
-    """The report of one person with a job role (None without one: nothing to learn)."""
-    if person.job_role_id is None:
+    """The report of one person with something to learn: a job role or an assignment
+    (None without either)."""
+    items = required_of_person(session, person, now)
+    if person.job_role_id is None and not items:
         return None
     [standing] = standings(session, now, [Employee.id == person.id], only_hires=False)
     settings = role_settings(person.job_role)
     today = srs.study_day(now, settings)
-    items = required_of_roles(session, {person.job_role_id})[person.job_role_id]
     curriculum = Curriculum.of(items)
     rows = memory_rows(session, [person.id])
     positions, mask = curriculum.positions(rows[:, 1].astype(np.int64))

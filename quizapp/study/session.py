@@ -73,7 +73,7 @@ def today_plan(
     """The cards of today's session (the scheduler's plan over what the person must learn).
     `items` and `counts`, when the caller has read them, are not read again."""
     if items is None:
-        items = role_items(session, employee)
+        items = role_items(session, employee, now)
     if counts is None:
         counts = today_counts(session, employee, now)
     return srs.plan_session(
@@ -84,6 +84,7 @@ def today_plan(
         role_settings(employee.job_role),
         go_live=employee.go_live_date,
         already_introduced_today=counts.introduced,
+        deadlines=items.deadlines or None,
         study_more=more,
     )
 
@@ -147,7 +148,7 @@ def present(
         state = items.states.get(item_id)
         revision, changed_from = items.revisions.get(item_id, (0, None))
     else:
-        red_line = required_item(session, employee, item_id)
+        red_line = required_item(session, employee, item_id, now)
         row = session.scalar(
             select(MemoryState).where(
                 MemoryState.employee_id == employee.id, MemoryState.item_id == item_id

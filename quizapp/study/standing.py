@@ -1,10 +1,12 @@
 """Where every hire stands: readiness, status and forecast of many hires at once, for the
 cohort dashboard, the digest, the exports and ``quizapp readiness``.
 
-Read in bulk: one query for the people (with their cached figures), one for the
-curriculum of their job roles, one for the memory states of the hires whose cache is
-stale and one for their recent pace; then array arithmetic in quizapp.readiness. No
-query per hire and no Python loop over memory states. Figures are cached per hire for
+Read in bulk: one query for the people (with their cached figures), three for the live
+assignments (and one for passed exam attempts when an assignment targets an exam), two
+for the curriculum of their cohorts (job role and started assignments: thousands of hires
+share a few), one for the memory states of the hires whose cache is stale and one for
+their recent pace; then array arithmetic in quizapp.readiness. No query per hire and no
+Python loop over memory states. Figures are cached per hire for
 their study day (table readiness_cache): an answer, undo or overrule deletes the row.
 """
 
@@ -30,18 +32,20 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, aliased
 
 from .. import readiness, srs
+from ..assignments.reach import Assigned, AssignmentIndex, live_assignments
 from ..i18n import N_
 from ..models import (
     AccessRole,
     Bank,
     Employee,
+    ExamAttempt,
     JobRole,
     ReadinessCache,
     Site,
 )
 from ..models.people import ACTIVE
 from ..readiness.days import study_day_ordinals
-from .curriculum import required_of_roles, role_settings
+from .curriculum import Cohort, required_of_cohorts, role_settings
 from .memory_arrays import CHUNK, Curriculum, item_memory, memory_rows
 from .recent import Recent, recent_answers
 
@@ -187,6 +191,7 @@ def standings(
             Employee.trainer_id,
             trainer.name,
             Site.name,
+            Employee.site_id,
             ReadinessCache.study_day,
             ReadinessCache.basis,
             ReadinessCache.figures,
@@ -204,15 +209,23 @@ def standings(
     # basis are worked out once.
     roles = {role.id: _RoleFacts.of(role, now, today) for role in session.scalars(select(JobRole))}
     no_role = _RoleFacts.of(None, now, today)
-    bases: dict[tuple[int | None, date | None], str] = {}
+    index = AssignmentIndex(live_assignments(session))
+    passed = _passed_exams(session, index)
+    bases: dict[tuple[int | None, date | None, str], str] = {}
     found: dict[int, Standing] = {}
     stale: list[_Hire] = []
     for row in rows:
         (pid, number, name, role_id, hired, go_live, trainer_id, trainer_name, site) = row[:9]
         facts = roles.get(role_id, no_role)
-        basis = bases.get((role_id, go_live))
+        assigned = tuple(index.reaching(pid, role_id, row[9], trainer_id, facts.today))
+        exams = {a.exam_id for a in assigned if a.exam_id is not None}
+        exam_passed = all((exam, pid) in passed for exam in exams) if exams else None
+        # What the cached figures depend on of the assignments: which reach the hire (and
+        # when each last changed), and whether their exams are passed.
+        tasks = ",".join(f"{a.id}@{a.changed_at}" for a in assigned) + f"|{exam_passed}"
+        basis = bases.get((role_id, go_live, tasks))
         if basis is None:
-            basis = bases[(role_id, go_live)] = _basis(facts.key, go_live, generation)
+            basis = bases[(role_id, go_live, tasks)] = _basis(facts.key, go_live, generation, tasks)
         hire = _Hire(
             pid,
             number,
@@ -229,8 +242,10 @@ def standings(
             facts.today,
             facts.daily_new_cap,
             basis,
+            tuple(a for a in assigned if a.contents),
+            exam_passed,
         )
-        cached_day, cached_basis, figures = row[9:]
+        cached_day, cached_basis, figures = row[10:]
         if use_cache and cached_day == hire.today and cached_basis == hire.basis and figures:
             found[pid] = hire.standing(**_from_cache(figures))
         else:
@@ -263,6 +278,12 @@ class _Hire:
     today: date
     daily_new_cap: int
     basis: str
+    assigned: tuple[Assigned, ...] = ()  # started assignments with items to learn
+    exam_passed: bool | None = None
+
+    @property
+    def cohort(self) -> Cohort:
+        return (self.job_role_id, frozenset(a.id for a in self.assigned))
 
     def standing(self, **figures) -> Standing:
         return Standing(
@@ -298,7 +319,7 @@ class _RoleFacts:
             return cls(
                 None,
                 settings,
-                1.0,
+                0.9,
                 settings.daily_new_cap,
                 today or srs.study_day(now, settings),
                 "",
@@ -323,20 +344,37 @@ class _RoleFacts:
         )
 
 
-def _basis(role_key: str, go_live: date | None, generation: datetime | None) -> str:
+def _basis(
+    role_key: str, go_live: date | None, generation: datetime | None, tasks: str = ""
+) -> str:
     """What a hire's cached figures depend on besides their answers and the day."""
-    text = "|".join([str(go_live), str(generation), role_key])
+    text = "|".join([str(go_live), str(generation), role_key, tasks])
     return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _passed_exams(session: Session, index: AssignmentIndex) -> set[tuple[int, int]]:
+    """(exam id, person id) of every passed attempt of an exam a live assignment targets:
+    one query, none without such an assignment."""
+    exams = sorted({a.exam_id for a in index.all if a.exam_id is not None})
+    if not exams:
+        return set()
+    return {
+        (exam_id, person_id)
+        for exam_id, person_id in session.execute(
+            select(ExamAttempt.exam_id, ExamAttempt.employee_id)
+            .where(ExamAttempt.exam_id.in_(exams), ExamAttempt.passed.is_(True))
+            .distinct()
+        )
+    }
 
 
 def _compute(session: Session, stale: list[_Hire]) -> dict[int, Standing]:
     if not stale:
         return {}
+    cohorts = {hire.cohort: hire.assigned for hire in stale}
     curricula = {
-        role_id: Curriculum.of(items)
-        for role_id, items in required_of_roles(
-            session, {h.job_role_id for h in stale if h.job_role_id is not None}
-        ).items()
+        cohort: Curriculum.of(items)
+        for cohort, items in required_of_cohorts(session, cohorts).items()
     }
     ids = [hire.person_id for hire in stale]
     rows = memory_rows(session, ids)
@@ -348,7 +386,7 @@ def _compute(session: Session, stale: list[_Hire]) -> dict[int, Standing]:
     found = {}
     for hire, start, end in zip(stale, starts, ends, strict=True):
         found[hire.person_id] = _assess(
-            hire, rows[start:end], curricula.get(hire.job_role_id), recent.get(hire.person_id)
+            hire, rows[start:end], curricula.get(hire.cohort), recent.get(hire.person_id)
         )
     return found
 
@@ -395,6 +433,7 @@ def _assess(
         last_active=last_active,
         forecast_ready=forecast,
         daily_new_cap=hire.daily_new_cap,
+        exam_passed=hire.exam_passed,
     )
     return hire.standing(
         required=result.now.required,

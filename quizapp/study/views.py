@@ -11,6 +11,7 @@ from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from .. import srs
+from ..assignments.completion import person_tasks
 from ..extensions import db
 from ..forms import ButtonForm
 from ..models import Employee, ReviewLog
@@ -31,7 +32,9 @@ def _signer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="study-card")
 
 
-def _render_card(card: Card, plan=None, answered_today: int = 0, banner: dict | None = None):
+def _render_card(
+    card: Card, plan=None, answered_today: int = 0, banner: dict | None = None, tasks=()
+):
     remaining = len(plan.cards) if plan else 1
     total = answered_today + remaining
     return render_template(
@@ -45,6 +48,7 @@ def _render_card(card: Card, plan=None, answered_today: int = 0, banner: dict | 
         total=total,
         percent=int(100 * answered_today / total) if total else 100,
         banner=banner,
+        tasks=tasks,
     )
 
 
@@ -74,19 +78,25 @@ def session():
     employee = current_user._get_current_object()
     # First: the figures may be cached (committed) before today's plan is read.
     banner = _banner(employee, now)
-    items = role_items(db.session, employee)
+    tasks = person_tasks(db.session, employee, now)
+    items = role_items(db.session, employee, now)
     counts = today_counts(db.session, employee, now)
     plan = today_plan(db.session, employee, now, more=more, items=items, counts=counts)
     if not plan.cards:
         summary = day_summary(db.session, employee, now)
         return render_template(
-            "study/done.html", summary=summary, plan=plan, button=ButtonForm(), banner=banner
+            "study/done.html",
+            summary=summary,
+            plan=plan,
+            button=ButtonForm(),
+            banner=banner,
+            tasks=tasks,
         )
     try:
         card = present(db.session, employee, plan.cards[0].item_id, now, items=items)
     except StudyError as error:
         return _error(error)
-    return _render_card(card, plan, counts.answered, banner)
+    return _render_card(card, plan, counts.answered, banner, tasks)
 
 
 # A phone's clock may be wrong (reset to 1970 after a flat battery) but not beyond these.
