@@ -35,7 +35,13 @@
   }
 
   function save(form, extra, then) {
-    if (form.busy) { form.again = extra || true; return; }
+    // One save at a time per question; a save asked for meanwhile (a tap on 提交 while an
+    // autosave is on its way) runs next, keeping its button and what follows it.
+    if (form.busy) {
+      var queued = form.again || {};
+      form.again = { extra: extra || queued.extra || null, then: then || queued.then || null };
+      return;
+    }
     form.busy = true;
     var data = new FormData(form);
     if (extra && extra.name) data.set(extra.name, extra.value);
@@ -65,10 +71,17 @@
           if (reply.reload) window.location.reload(); // time is up: the server shows the result
         }
       })
-      .catch(function () { status(form, words.offline, true); form.failed = true; form.again = form.again || true; })
+      .catch(function () {
+        status(form, words.offline, true);
+        form.failed = true;
+        form.again = form.again || { extra: extra, then: then };
+      })
       .then(function () {
         form.busy = false;
-        if (form.again) { var next = form.again; form.again = null; window.setTimeout(function () { save(form, next === true ? null : next); }, form.failed ? 3000 : 0); }
+        if (!form.again) return;
+        var next = form.again;
+        form.again = null;
+        window.setTimeout(function () { save(form, next.extra, next.then); }, form.failed ? 3000 : 0);
       });
   }
 

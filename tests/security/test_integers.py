@@ -33,6 +33,8 @@ def with_ints(rule, world, value: str) -> str:
             values[name] = value
             if name == "row_id":
                 values["site_row_id"] = value
+            if name == "attempt_id":
+                values["done_attempt_id"] = value
     return url_for_rule(rule, values)
 
 
