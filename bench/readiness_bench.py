@@ -3,7 +3,7 @@ an organisation of N hires with M required items each and three months of study 
 
     .venv/bin/python bench/readiness_bench.py --hires 10000 --items 500 [--json]
         [--database-url URL] [--repeat 3] [--jobs 2] [--seed 1] [--profile]
-        [--build-only | --time-only] [--reset] [--keep]
+        [--build-only | --time-only | --add-assignments] [--reset] [--keep]
 
 Two steps, two processes, so that the timed process's peak memory is the readers' alone:
 
@@ -41,6 +41,13 @@ Two steps, two processes, so that the timed process's peak memory is the readers
    process's peak resident memory (VmHWM; its ``ru_maxrss``, which Linux carries over
    from the builder across fork and exec, is ``ru_maxrss_mb``); ``build_peak_rss_mb``
    the builder's.
+
+``--add-assignments`` (with ``--database-url`` of a built organisation) adds the
+assignments a company would have (issue 12) before a ``--time-only`` run: per job role a
+standing assignment of a section of the next role's bank (50 items, due 14 days after
+each hire's start), one site's assignment of another section (fixed due date), one named
+assignment for 100 hires, and for every role a mock exam assigned as the target (so the
+certified check runs for everyone).
 
 ``--json`` prints one JSON object (hires, items, cohort_ms (warm), cohort_cold_ms,
 one_hire_ms, typical_hire_ms, cli_ms, cli_cold_ms, export_ms, peak_rss_mb, states,
@@ -634,6 +641,88 @@ def time_everything(url: str, repeat: int, profile: bool) -> dict:
     }
 
 
+def add_assignments(url: str, seed: int) -> dict:
+    """The assignments of ``--add-assignments`` (explicit rows, one transaction)."""
+    from sqlalchemy import func, select
+
+    from quizapp.extensions import db
+    from quizapp.models import (
+        Assignment,
+        AssignmentContent,
+        AssignmentPerson,
+        Employee,
+        Exam,
+        ExamQuota,
+        ExamSource,
+        JobRole,
+        Section,
+    )
+    from quizapp.models.types import utcnow
+    from quizapp.study.standing import hires
+
+    app = make_app(url)
+    rng = random.Random(seed)
+    now = utcnow()
+    with app.app_context():
+        session = db.session
+        roles = session.scalars(select(JobRole.id).order_by(JobRole.id)).all()
+        first_section = {
+            bank_id: section_id
+            for bank_id, section_id in session.execute(
+                select(Section.bank_id, func.min(Section.id)).group_by(Section.bank_id)
+            )
+        }
+        added = 0
+        for index, role_id in enumerate(roles):
+            other_bank = roles[(index + 1) % len(roles)]
+            session.add(
+                Assignment(
+                    title=f"基准岗位{role_id}：兼岗章节", audience="role", job_role_id=role_id,
+                    starts_on=now.date() - timedelta(days=120), due_days=14,
+                    contents=[AssignmentContent(section_id=first_section[other_bank])],
+                    created_at=now, updated_at=now,
+                )
+            )  # fmt: skip
+            exam = Exam(
+                title=f"基准岗位{role_id}模拟考试", kind="mock", audience="role",
+                job_role_id=role_id, attempts_allowed=2, pass_mark=0.8, time_limit_s=1200,
+                sources=[ExamSource(bank_id=role_id)], quotas=[ExamQuota(count=20)],
+                created_at=now, updated_at=now,
+            )  # fmt: skip
+            session.add(exam)
+            session.flush()
+            session.add(
+                Assignment(
+                    title=f"基准岗位{role_id}：通过模拟考试", audience="role",
+                    job_role_id=role_id, exam_id=exam.id, starts_on=now.date(),
+                    due_on=now.date() + timedelta(days=30), created_at=now, updated_at=now,
+                )
+            )  # fmt: skip
+            added += 2
+        session.add(
+            Assignment(
+                title="基准项目01：专项", audience="site", site_id=1,
+                starts_on=now.date() - timedelta(days=30), due_on=now.date() + timedelta(days=10),
+                contents=[AssignmentContent(section_id=first_section[roles[0]] + 1)],
+                created_at=now, updated_at=now,
+            )
+        )  # fmt: skip
+        people = session.scalars(select(Employee.id).where(hires()).order_by(Employee.id)).all()
+        named = rng.sample(people, min(100, len(people)))
+        session.add(
+            Assignment(
+                title="基准：点名任务", audience="people",
+                starts_on=now.date() - timedelta(days=7), due_on=now.date() + timedelta(days=7),
+                contents=[AssignmentContent(section_id=first_section[roles[-1]] + 1)],
+                people=[AssignmentPerson(employee_id=pid) for pid in named],
+                created_at=now, updated_at=now,
+            )
+        )  # fmt: skip
+        session.commit()
+        db.engine.dispose()
+    return {"assignments": added + 2, "named_people": len(named)}
+
+
 # -- main -------------------------------------------------------------------------------------
 
 
@@ -652,6 +741,7 @@ def main() -> None:
     step = parser.add_mutually_exclusive_group()
     step.add_argument("--build-only", action="store_true")
     step.add_argument("--time-only", action="store_true")
+    step.add_argument("--add-assignments", action="store_true")
     args = parser.parse_args()
 
     folder = None
@@ -662,6 +752,11 @@ def main() -> None:
         folder = Path(tempfile.mkdtemp(prefix="quizapp-readiness-"))
         url = f"sqlite:///{folder / 'bench.sqlite3'}"
     try:
+        if args.add_assignments:
+            if args.database_url is None:
+                raise SystemExit("--add-assignments needs --database-url")
+            print(json.dumps(add_assignments(url, args.seed)))
+            return
         if args.time_only:
             print(json.dumps(time_everything(url, args.repeat, args.profile)))
             return
