@@ -303,6 +303,12 @@ def demo_command(as_json: bool) -> None:
         click.echo(
             f"  {login['employee_no']:<8} {login['password']:<16} {roles:<16} {login['job_role'] or ''}"
         )
+    from .demo import DEMO_EXAM
+    from .models import Exam
+
+    exam_id = db.session.scalar(select(Exam.id).where(Exam.title == DEMO_EXAM))
+    if exam_id is not None:
+        click.echo(f"demo mock exam {DEMO_EXAM}: /exam/{exam_id} (E001 sits it, T001 reviews it)")
 
 
 @click.command("readiness")
