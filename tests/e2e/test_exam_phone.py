@@ -8,10 +8,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from quizapp.models.types import utcnow
-from tests.e2e.browser import BROWSER_ARGS, CHROMIUM, served
+from tests.e2e.browser import served
 from tests.factories import load_bank, make_person
 
 pytestmark = pytest.mark.slow
@@ -25,7 +24,7 @@ ANSWERS = {  # what the hire answers, by a word of the question
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory):  # (the browser is tests/e2e/conftest.py's)
     def fill() -> None:
         load_bank()
         make_person("T1", roles=("trainer",), job_role="客服前台", password="trainer-pass-1")
@@ -33,14 +32,6 @@ def server(tmp_path_factory):
 
     with served(tmp_path_factory.mktemp("exam") / "exam.sqlite3", fill) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        yield browser
-        browser.close()
 
 
 def phone(browser, base: str, number: str, password: str):
