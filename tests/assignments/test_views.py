@@ -71,7 +71,9 @@ def test_hr_creates_an_assignment_through_the_form(world, client):
     assert response.headers["Location"].endswith(f"/assignments/{made.id}")
     assert made.trainer_id is None and made.created_by_id == world["H1"].id
     detail = client.get(f"/assignments/{made.id}").get_data(as_text=True)
-    assert "E1" in detail and "E2" in detail and "E3" not in detail
+    # Matched as the page shows a number: a CSRF token may hold any two characters (E3 …).
+    shown = {n for n in ("E1", "E2", "E3") if f"<strong>{n}</strong>" in detail}
+    assert shown == {"E1", "E2"}
     listing = client.get("/assignments/").get_data(as_text=True)
     assert "消防专项" in listing and "完成 0 / 2 人" in listing
 
