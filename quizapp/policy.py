@@ -35,6 +35,9 @@ POLICY: dict[str, str | frozenset[str]] = {
     "study.undo": STUDENT,
     "study.overrule_review": STUDENT,
     "study.progress_page": STUDENT,
+    "study.mistakes_page": STUDENT,
+    "study.start_practice": STUDENT,
+    "study.practice": STUDENT,
     "catalog.bank": LOGGED_IN,
     # Trainers: their own trainees (the service selects them).
     "trainer.index": TRAINER,

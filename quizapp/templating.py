@@ -15,6 +15,7 @@ from jinja2 import pass_context
 
 from .bank.render import render_cloze, render_cloze_inputs, render_markdown
 from .i18n import translate_issue
+from .people.service import ACCESS_ROLE_LABELS
 from .questions import QUESTION_TYPES
 from .study.standing import REASON_LABELS, STATUS_LABELS
 
@@ -48,6 +49,12 @@ def _reason_label(_context, code: str) -> str:
     return _gettext(REASON_LABELS[code])
 
 
+@pass_context
+def _role_labels(_context, roles) -> list[str]:
+    """Access-role codes as their translated labels, in ACCESS_ROLES order."""
+    return [_gettext(label) for role, label in ACCESS_ROLE_LABELS.items() if role in roles]
+
+
 def init_app(app: Flask) -> None:
     # Replaces the callables Flask-Babel installed; Jinja's "newstyle" wrappers still fill
     # in %(name)s placeholders and escape the result.
@@ -58,6 +65,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["QUESTION_TYPES"] = QUESTION_TYPES
     app.jinja_env.filters["status_label"] = _status_label
     app.jinja_env.filters["reason_label"] = _reason_label
+    app.jinja_env.filters["role_labels"] = _role_labels
     app.jinja_env.globals.update(
         get_locale=get_locale,
         format_date=format_date,

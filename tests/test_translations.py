@@ -35,8 +35,15 @@ def source_messages() -> set[str]:
 def test_every_message_has_an_english_translation():
     with (CATALOGUE / "messages.po").open("rb") as handle:
         catalogue = read_po(handle)
-    translated = {m.id: m.string for m in catalogue if m.id and m.string and not m.fuzzy}
-    missing = sorted(source_messages() - translated.keys())
+    translated = set()
+    for m in catalogue:
+        if not m.id or m.fuzzy:
+            continue
+        # A plural message (ngettext) is keyed by its singular and needs every form.
+        key, forms = (m.id, (m.string,)) if isinstance(m.id, str) else (m.id[0], m.string)
+        if all(forms):
+            translated.add(key)
+    missing = sorted(source_messages() - translated)
     assert not missing, f"untranslated (run `make translations`, then translate): {missing}"
 
 

@@ -70,7 +70,8 @@ class ReviewLog(db.Model):
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
     item_version: Mapped[int] = mapped_column(Integer)
     # "review" (an answer), "retry" (the one immediate retry after a wrong answer: graded,
-    # not scheduled) or "reset" (the item's answer changed: back to relearning).
+    # not scheduled), "practice" (练错题 on an item not due: graded, not scheduled) or
+    # "reset" (the item's answer changed: back to relearning).
     kind: Mapped[str] = mapped_column(String(10), default="review")
     rating: Mapped[int | None] = mapped_column(Integer)
     proposed_rating: Mapped[int | None] = mapped_column(Integer)

@@ -232,8 +232,11 @@ def export_rows(
     viewer: Employee,
     now: datetime,
     status_label: Callable[[str], str] = STATUS_LABELS.__getitem__,
+    translate: Callable[[str], str] = str,
 ) -> list[list[object]]:
-    """Everyone the viewer may see, one row each in EXPORT_HEADER's order.
+    """Everyone the viewer may see, one row each in EXPORT_HEADER's order; access roles
+    and the account's status by their labels (as ``translate`` gives them: the source
+    language by default), never their codes.
 
     The readiness columns (whole percents, the status as ``status_label`` names it, the
     forecast date) come from one bulk ``standings`` call, the dashboard's day-cached
@@ -257,12 +260,15 @@ def export_rows(
             p.hire_date.isoformat() if p.hire_date else "",
             p.go_live_date.isoformat() if p.go_live_date else "",
             p.trainer.employee_no if p.trainer else "",
-            "、".join(sorted(p.roles)),
-            p.status,
+            "、".join(translate(label) for role, label in _ROLES if role in p.roles),
+            translate(service.ACCOUNT_STATUS_LABELS[p.status]),
             *(_readiness_cells(found[p.id], status_label) if p.id in found else blank),
         ]
         for p in service.search_people(session, viewer, limit=100_000)
     ]
+
+
+_ROLES = tuple(service.ACCESS_ROLE_LABELS.items())  # in ACCESS_ROLES order
 
 
 def _readiness_cells(standing: Standing, status_label: Callable[[str], str]) -> list[object]:

@@ -37,6 +37,17 @@ class PersonError(ValueError):
         super().__init__(self.message)
 
 
+# How pages and exports name an access role and an account's status (never the codes);
+# the same words as the admin's role form and the people list's status filter.
+ACCESS_ROLE_LABELS = {
+    "employee": N_("员工（学习）"),
+    "trainer": N_("培训师"),
+    "hr": N_("人事（HR）"),
+    "admin": N_("管理员"),
+}
+ACCOUNT_STATUS_LABELS = {ACTIVE: N_("在职"), LEFT: N_("已离职")}
+
+
 def find_by_employee_no(session: Session, raw: str) -> Employee | None:
     try:
         number = normalise_employee_no(raw)

@@ -189,7 +189,11 @@ def reactivate(person_id: int):
 def export(fmt: str):
     header = [_(title) for title in manage.EXPORT_HEADER]
     rows = manage.export_rows(
-        db.session, current_user, utcnow(), status_label=lambda code: _(STATUS_LABELS[code])
+        db.session,
+        current_user,
+        utcnow(),
+        status_label=lambda code: _(STATUS_LABELS[code]),
+        translate=_,
     )
     if fmt == "csv":
         body, mimetype = write_csv(rows, header), "text/csv"

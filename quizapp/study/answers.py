@@ -150,6 +150,21 @@ _UPDATE_MEMORY_STATE = (
 _INSERT_REVIEW = insert(ReviewLog.__table__).returning(ReviewLog.__table__.c.id)
 
 
+#: Answers that are logged but leave the memory state as it was.
+UNSCHEDULED_KINDS = ("retry", "practice")
+
+
+def answer_kind(ticket: Ticket, before: srs.MemoryState | None, now: datetime) -> str:
+    """How an answer counts: "retry" (the one retry after a wrong answer), "practice"
+    (练错题 on an item not due yet) or "review" (scheduled: everything else, practice on
+    an item that is due included)."""
+    if ticket.retry:
+        return "retry"
+    if ticket.practice and before is not None and before.due > srs.to_utc(now):
+        return "practice"
+    return "review"
+
+
 def _record(
     conn: Connection,
     employee_id: int,
@@ -169,18 +184,19 @@ def _record(
     if version != ticket.item_version:
         raise StudyError(409, N_("题目内容刚刚更新，请刷新后重新作答"))
     before = from_columns(ticket.item_id, row[2:]) if row else None
+    kind = answer_kind(ticket, before, now)
     after, _review = srs.apply_answer(
         before or srs.MemoryState.new(ticket.item_id, now),
         graded.rating,
         now,
         settings,
         item_version=version,
-        is_retry=ticket.retry,
+        is_retry=kind != "review",
         duration_ms=response_ms,
     )
     # Answering clears the "content changed" note: it was shown on this card.
     columns = {**state_columns(after, now), "changed_from_version": None}
-    if not ticket.retry:  # a retry does not schedule: the last answer that did stands
+    if kind == "review":  # a retry or practice does not schedule: the last review stands
         columns["last_rating"] = int(graded.rating)
     if row is None:
         conn.execute(
@@ -193,7 +209,7 @@ def _record(
         "employee_id": employee_id,
         "item_id": ticket.item_id,
         "item_version": version,
-        "kind": "retry" if ticket.retry else "review",
+        "kind": kind,
         "rating": int(graded.rating),
         "proposed_rating": None if graded.proposed is None else int(graded.proposed),
         "overruled": False,
@@ -254,7 +270,8 @@ def next_steps(review: ReviewLog, latest_id: int | None) -> NextSteps:
     return NextSteps(
         undo=latest,
         retry=latest and may_retry(review),
-        overrule=latest and review.proposed_rating is not None,
+        # Practice changes no schedule: there is nothing to overrule.
+        overrule=latest and review.proposed_rating is not None and review.kind != "practice",
     )
 
 
@@ -270,7 +287,7 @@ def undo_last(session: Session, employee: Employee, now: datetime) -> ReviewLog 
             .where(
                 ReviewLog.employee_id == employee.id,
                 ReviewLog.undone_at.is_(None),
-                ReviewLog.kind.in_(("review", "retry")),
+                ReviewLog.kind.in_(("review", *UNSCHEDULED_KINDS)),
             )
             .order_by(ReviewLog.server_time.desc(), ReviewLog.id.desc())
             .limit(1)
@@ -311,17 +328,63 @@ def _restore(session: Session, employee_id: int, review: ReviewLog, now: datetim
         )
 
 
+# "我答对了" is a trust: an employee may overrule the grader to "right" this many times
+# per study day (beyond that a trainer looks at the answer). Admitting a mistake
+# ("我答错了") is never limited.
+MAX_OVERRULES_PER_DAY = 5
+
+
+def overrules_to_right(
+    session: Session, employee_ids: list[int], since: datetime
+) -> dict[int, int]:
+    """How many times each employee overruled the grader to "right" since `since`, by when
+    they pressed the button (the replaced answer's undone_at), not when they had answered.
+    Every press counts, also one later undone or overruled back. Employees without one
+    are missing. One query."""
+    if not employee_ids:
+        return {}
+    replaced = ReviewLog.__table__.alias("replaced")
+    rows = session.execute(
+        select(ReviewLog.employee_id, func.count())
+        .join(replaced, replaced.c.replaced_by_id == ReviewLog.id)
+        .where(
+            ReviewLog.employee_id.in_(employee_ids),
+            ReviewLog.overruled.is_(True),
+            ReviewLog.correct.is_(True),
+            replaced.c.undone_at >= since,
+        )
+        .group_by(ReviewLog.employee_id)
+    )
+    return {employee_id: count for employee_id, count in rows}
+
+
+def overrules_left(session: Session, employee: Employee, now: datetime) -> int:
+    """How many more times the employee may overrule the grader to "right" today (their
+    job role's study day), from MAX_OVERRULES_PER_DAY down to 0. Reads only."""
+    settings = role_settings(employee.job_role)
+    start = srs.day_start(srs.study_day(now, settings), settings)  # as session.day_bounds
+    used = overrules_to_right(session, [employee.id], start).get(employee.id, 0)
+    return max(0, MAX_OVERRULES_PER_DAY - used)
+
+
 def overrule(
     session: Session, employee: Employee, review_id: int, right: bool, now: datetime
 ) -> ReviewLog:
-    """The employee says the grader was wrong about a typed answer: re-rate it (logged)."""
+    """The employee says the grader was wrong about a typed answer: re-rate it (logged).
+    To "right" at most MAX_OVERRULES_PER_DAY times a study day (429 beyond, nothing
+    changed); to "wrong" always."""
     with write_transaction(session):
         _lock_employee(session, employee.id)
         # Fresh from the database: the view loaded it before the write lock was taken.
         review = session.get(ReviewLog, review_id, populate_existing=True)
         if review is None or review.employee_id != employee.id:
             raise StudyError(404, N_("找不到这次作答"))
-        if review.undone_at is not None or review.proposed_rating is None:
+        # Practice schedules nothing: there is no rating to overrule.
+        if (
+            review.undone_at is not None
+            or review.proposed_rating is None
+            or review.kind == "practice"
+        ):
             raise StudyError(409, N_("这次作答不能再更改"))
         later = session.scalar(
             select(func.count())
@@ -338,6 +401,9 @@ def overrule(
         rating = srs.GOOD if right else srs.AGAIN
         if rating == review.rating:
             return review
+        # Counted under the write lock: two tabs cannot both take the last one.
+        if right and overrules_left(session, employee, now) <= 0:
+            raise StudyError(429, N_("今天“我答对了”的次数已用完，请找培训师复核这道题"))
         _restore(session, employee.id, review, now)
         before = srs.MemoryState.from_dict(review.state_before) if review.state_before else None
         after, _ = srs.apply_answer(

@@ -70,6 +70,6 @@ def _entry(log: ReviewLog) -> srs.Review | srs.Reset:
         item_version=log.item_version,
         rating=log.rating,
         answered_at=log.server_time,
-        is_retry=log.kind == "retry",
+        is_retry=log.kind in ("retry", "practice"),  # logged, not scheduled
         duration_ms=log.response_ms,
     )

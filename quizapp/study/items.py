@@ -44,6 +44,7 @@ class ItemView:
     choices: tuple[Choice, ...]
     key_points: tuple[KeyPointView, ...]
     bank_synonyms: list
+    red_line: bool = False  # a wrong fact (figure, polarity) makes a typed answer wrong
 
     @classmethod
     def of(cls, item: Item) -> ItemView:
@@ -60,6 +61,7 @@ class ItemView:
             choices=tuple(Choice(c.text, c.correct) for c in item.choices),
             key_points=tuple(KeyPointView(kp.text) for kp in item.key_points),
             bank_synonyms=item.bank.synonyms or [],
+            red_line=bool(item.red_line),
         )
 
 

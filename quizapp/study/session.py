@@ -100,6 +100,7 @@ class Ticket:
     shown_at: float
     order: tuple[int, ...] = ()
     retry: bool = False
+    practice: bool = False  # shown in 练错题 (quizapp.study.mistakes)
 
     def to_dict(self) -> dict:
         return {
@@ -110,12 +111,20 @@ class Ticket:
             "t": self.shown_at,
             "o": list(self.order),
             "x": self.retry,
+            "p": self.practice,
         }
 
     @classmethod
     def from_dict(cls, data: dict) -> Ticket:
         return cls(
-            data["e"], data["i"], data["r"], data["v"], data["t"], tuple(data["o"]), data["x"]
+            data["e"],
+            data["i"],
+            data["r"],
+            data["v"],
+            data["t"],
+            tuple(data["o"]),
+            bool(data["x"]),
+            bool(data.get("p", False)),  # tickets signed before practice existed
         )
 
 
@@ -126,7 +135,8 @@ class Card:
     is_new: bool
     red_line: bool
     changes: dict | None = None  # what changed since the version the employee learnt
-    intervals: dict[str, str] = field(default_factory=dict)  # self-rating word → next interval
+    # self-rating word → study days until the item comes back after it (0: later today)
+    intervals: dict[str, int] = field(default_factory=dict)
 
     @property
     def choices(self):
@@ -140,6 +150,7 @@ def present(
     now: datetime,
     retry: bool = False,
     items: RoleItems | None = None,
+    practice: bool = False,
 ) -> Card:
     """The card for one item, with a fresh ticket (options shuffled for this showing).
     `items` (from role_items, when the caller has it) saves reading the memory state again."""
@@ -162,7 +173,14 @@ def present(
     order = list(range(len(item.choices)))
     random.SystemRandom().shuffle(order)
     ticket = Ticket(
-        employee.id, item_id, revision, item.version, now.timestamp(), tuple(order), retry
+        employee.id,
+        item_id,
+        revision,
+        item.version,
+        now.timestamp(),
+        tuple(order),
+        retry,
+        practice and state is not None,
     )
     card = Card(item, ticket, is_new=state is None, red_line=red_line)
     if changed_from:
@@ -174,14 +192,14 @@ def present(
 
 def next_intervals(
     state: srs.MemoryState | None, item_id: int, now: datetime, settings: srs.RoleSettings
-) -> dict[str, str]:
-    """For the four self-rating buttons: when the item would come back after each."""
+) -> dict[str, int]:
+    """For the four self-rating buttons: in how many study days the item would come back
+    after each (0: later today). The template words it ("8 天后")."""
     current = state or srs.MemoryState.new(item_id, now)
     shown = {}
     for rating in srs.Rating:
         after, _review = srs.apply_answer(current, rating, now, settings)
-        days = srs.study_days_between(now, after.due, settings)
-        shown[rating.word] = f"{days}d" if days else "<1d"
+        shown[rating.word] = max(0, srs.study_days_between(now, after.due, settings))
     return shown
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Bank, Employee, JobRole, Section
+from ..study.answers import overrules_to_right
 from ..study.standing import Standing, standings
+
+OVERRULE_WINDOW = timedelta(days=30)  # the trainee list's "自行更正 N 次（近 30 天）"
 
 
 def trainees(session: Session, trainer: Employee, now: datetime) -> list[Standing]:
@@ -17,6 +20,13 @@ def trainees(session: Session, trainer: Employee, now: datetime) -> list[Standin
     with their readiness, status and forecast."""
     found = standings(session, now, [Employee.trainer_id == trainer.id])
     return sorted(found, key=lambda s: (s.go_live is None, s.go_live, s.employee_no))
+
+
+def overrule_counts(session: Session, people: list[Standing], now: datetime) -> dict[int, int]:
+    """How often each of these people overruled the grader to "我答对了" in the last 30 days
+    (OVERRULE_WINDOW), by person id; people with none are missing. One query. The caller
+    passes only people it may see (the trainer's own trainees)."""
+    return overrules_to_right(session, [p.person_id for p in people], now - OVERRULE_WINDOW)
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,21 @@ from ..exams import stats
 from ..extensions import db
 from ..models.types import utcnow
 from ..urls import bounded_int
-from .service import analysis_choices, trainees
+from .service import analysis_choices, overrule_counts, trainees
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
 
 
 @bp.get("/")
 def index():
-    """我的学员: each trainee with their go-live date and how far they have got."""
+    """我的学员: each trainee with their go-live date, how far they have got and how often
+    they overruled the grader lately."""
+    now = utcnow()
+    found = trainees(db.session, current_user, now)
     return render_template(
-        "trainer/index.html", trainees=trainees(db.session, current_user, utcnow())
+        "trainer/index.html",
+        trainees=found,
+        overrules=overrule_counts(db.session, found, now),
     )
 
 

@@ -204,8 +204,8 @@ def test_export_rows_follow_the_header(hr):
         "",
         "",
         "T1",
-        "employee",
-        "active",
+        "员工（学习）",  # labels, not the codes employee / active
+        "在职",
         "",  # no bank: nothing to learn, no readiness figures
         "",
         "",

@@ -62,7 +62,7 @@ def test_a_session_of_every_question_type(client):
     seen = set()
     for _ in range(6):
         page = client.get("/study/").get_data(as_text=True)
-        assert "今天已答" in page
+        assert "本轮第" in page
         seen.add(card_type(page))
         response = client.post("/study/answer", data={**fields(page), **right_answer(page)})
         assert response.status_code == 200
