@@ -17,6 +17,7 @@ from sqlalchemy import select
 from .bank.export import export_bank
 from .bank.model import ITEM_TYPES, ParseResult
 from .bank.parser import parse_file
+from .grading.cli import set_item_grader
 
 bank_cli = AppGroup("bank", help="Check, import and export question banks (题库).")
 
@@ -373,3 +374,50 @@ def readiness_command(employee_nos: tuple[str, ...], at_day, as_json: bool) -> N
             f" red {s.red_lines_at_risk}/{s.red_lines} go-live {go_live} forecast {forecast}"
             f" {s.status}"
         )
+
+
+def grade_item(item_id: int, answer: str) -> dict:
+    """`quizapp grade --item`: grade ANSWER to item ITEM_ID exactly as the app does.
+
+    The item's view (ItemView.of) goes to its registered question type, so question,
+    synonyms and the red-line rule apply. A 问答 answer is the typed text; 判断 takes
+    对/错, 单选 and 多选 the option letters (AC) and 填空 the blanks separated by "|".
+    """
+    from .extensions import db
+    from .models import Item
+    from .questions import AnswerError, question_type
+    from .study.items import ItemView
+
+    item = db.session.get(Item, item_id)
+    if item is None:
+        raise click.ClickException(f"no item {item_id}")
+    view = ItemView.of(item)
+    text = answer.strip()
+    given: dict = {"text": answer}
+    if view.type == "judge":
+        verdict = {"对": True, "是": True, "true": True, "错": False, "否": False}
+        given = {"verdict": verdict.get(text.lower())}
+    elif view.type in ("single", "multi"):
+        letters = [c for c in text.upper() if c.isalpha()]
+        given = {"choices": [ord(c) - ord("A") for c in letters]}
+    elif view.type == "cloze":
+        given = {"blanks": answer.split("|")}
+    try:
+        graded = question_type(view.type).grade(view, given, None)
+    except AnswerError as error:
+        raise click.ClickException(str(error)) from error
+    matches = graded.detail.get("matches", [])
+    return {
+        "item": view.id,
+        "type": view.type,
+        "correct": graded.correct,
+        "rating": graded.rating.word,
+        "hits": list(graded.hits or []),
+        "coverage": round(graded.detail.get("coverage", float(graded.correct)), 4),
+        "contradicted": list(graded.detail.get("contradicted", [])),
+        "red_line": view.red_line,
+        "matches": [(m["key_point"], m["hit"], m.get("contradiction", "")) for m in matches],
+    }
+
+
+set_item_grader(grade_item)

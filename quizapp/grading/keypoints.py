@@ -16,12 +16,17 @@ noise of a phone. The rules, in order (docs/grading.md tells the full story):
    whole (4 is not found in 24).
 4. Found terms count only inside one stretch of the answer about as long as the key point
    (1.5 times plus 4 characters): words scattered over an answer are not a paraphrase.
-5. Negation must agree: a term negated in the key point (不得推诿) must be negated in the
-   answer (不能推诿) and vice versa (不以客户为中心 never hits 以客户为中心).
-6. A key point with numbers needs one of them in that stretch, next to no other number.
+5. Polarity must agree, clause by clause: a negation governs the rest of its clause. Words
+   under the key point's negation (不得推诿) need the answer's negation (不能推诿), words
+   the key point says positively must not be negated (不以客户为中心 never hits
+   以客户为中心; 拿起话筒前不用刻意微笑 does not smile).
+6. A key point with numbers needs one of them in that stretch; another number in its
+   place (24小时 for 4个小时, 90% for 95%) contradicts it.
 7. Hit when the found terms weigh at least :data:`TERM_THRESHOLD` of the key point, or the
    whole key point matches a stretch of the answer with pinyin similarity of at least
-   :data:`PHRASE_THRESHOLD` (near-verbatim answers with a wrong character).
+   :data:`PHRASE_THRESHOLD` (near-verbatim answers with a wrong character). A key point
+   not hit is *contradicted* when a stretch with a wrong figure or the opposite polarity
+   says as much of it as a hit would; on a red-line item that makes the answer wrong.
 
 Where each rule lives: :mod:`.prepared` (steps 1-2), :mod:`.negation` (the word lists and
 step 5), :mod:`.figures` (the number rules of steps 3 and 6), :mod:`.matching` (steps 3-7
@@ -33,11 +38,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..srs.model import Rating
 from . import normalise as _normalise
 from . import segment as _segment
 from .matching import (
+    CONTRADICTION_THRESHOLD,
     FUZZY_TERM_THRESHOLD,
     PHRASE_THRESHOLD,
     TERM_THRESHOLD,
@@ -54,6 +61,7 @@ from .synonyms import BUILTIN_SYNONYMS, as_groups, build_table, slash_alternativ
 # The tuning constants and word lists were defined here before the split; they stay
 # importable from here (docs/grading.md names them).
 __all__ = [
+    "CONTRADICTION_THRESHOLD",
     "FUZZY_TERM_THRESHOLD",
     "NEGATORS",
     "NOT_NEGATIONS",
@@ -77,6 +85,9 @@ class KeyPointMatch:
     ``(start, end, found)`` over the key point's own text (to highlight found and missing
     words in the reference answer). ``score`` is the better of term weight and phrase
     similarity, 0..1. ``negation_conflict`` tells a miss caused by negation.
+    ``contradicted`` tells a key point the answer says wrongly (a wrong figure or the
+    opposite polarity), as distinct from one it does not say; ``contradiction`` is why:
+    ``"number"``, ``"negation"`` or ``""``.
     """
 
     key_point: str
@@ -85,6 +96,8 @@ class KeyPointMatch:
     answer_spans: tuple[tuple[int, int], ...] = ()
     term_spans: tuple[tuple[int, int, bool], ...] = ()
     negation_conflict: bool = False
+    contradicted: bool = False
+    contradiction: str = ""
 
     def to_dict(self) -> dict:
         return {
@@ -94,6 +107,8 @@ class KeyPointMatch:
             "answer_spans": [list(s) for s in self.answer_spans],
             "term_spans": [list(s) for s in self.term_spans],
             "negation_conflict": self.negation_conflict,
+            "contradicted": self.contradicted,
+            "contradiction": self.contradiction,
         }
 
 
@@ -102,14 +117,23 @@ class KeyPointResult:
     """The grade of a typed answer against an item's key points.
 
     ``hits`` has one bool per key point, in order; ``coverage`` is the share hit (0..1);
-    ``rating`` the proposed FSRS rating (see :func:`.rating.rating_for_coverage`);
-    ``matches`` the detail per key point, in order.
+    ``rating`` the proposed FSRS rating (see :func:`.rating.rating_for_coverage`), *again*
+    on a red-line item with a contradicted key point; ``matches`` the detail per key
+    point, in order; ``contradicted`` one bool per key point said wrongly; ``red_line``
+    whether the red-line rule applied.
     """
 
     hits: tuple[bool, ...]
     coverage: float
     rating: Rating
     matches: tuple[KeyPointMatch, ...] = field(default=(), compare=False)
+    contradicted: tuple[bool, ...] = ()
+    red_line: bool = False
+
+    @property
+    def correct(self) -> bool:
+        """Right (✓) from *good* up: what ``FreeText.passed`` decides for the app."""
+        return self.rating >= Rating.GOOD
 
     def to_dict(self) -> dict:
         return {
@@ -117,6 +141,8 @@ class KeyPointResult:
             "coverage": self.coverage,
             "rating": self.rating.word,
             "matches": [m.to_dict() for m in self.matches],
+            "contradicted": list(self.contradicted),
+            "red_line": self.red_line,
         }
 
 
@@ -130,6 +156,7 @@ def _match(key_point: str, kp: KeyPoint, ans: Answer) -> KeyPointMatch:
     term_hit = window.score >= TERM_THRESHOLD - 1e-9
     phrase_hit = phrase_score >= PHRASE_THRESHOLD - 1e-9
     hit = term_hit or phrase_hit
+    contradicted = not hit and window.contradiction >= CONTRADICTION_THRESHOLD - 1e-9
     found_terms = {o.term for o in window.occurrences}
     if phrase_hit and not term_hit:
         found_terms |= {o.term for o in occ if o.start >= p_start and o.end <= p_end}
@@ -145,7 +172,10 @@ def _match(key_point: str, kp: KeyPoint, ans: Answer) -> KeyPointMatch:
         score=max(window.score, phrase_score),
         answer_spans=answer_spans if hit else (),
         term_spans=term_spans,
-        negation_conflict=(window.conflict or p_conflict) and not hit,
+        negation_conflict=not hit
+        and (p_conflict or (contradicted and window.reason == "negation")),
+        contradicted=contradicted,
+        contradiction=window.reason if contradicted else "",
     )
 
 
@@ -165,6 +195,7 @@ def grade_key_points(
     synonyms: Sequence[Sequence[str]] | None = (),
     *,
     question: str = "",
+    red_line: bool = False,
 ) -> KeyPointResult:
     """Grade a typed answer against the key points of a 问答 item.
 
@@ -172,7 +203,9 @@ def grade_key_points(
     without a list pass ``(item.answer,)``). ``synonyms`` are groups of equivalent words,
     typically the bank's groups plus the item's (``bank.synonyms + item.synonyms``).
     ``question``, when given, lowers the weight of key-point words the question already
-    contains. Returns which key points were hit, the coverage and a proposed rating.
+    contains. ``red_line`` (``item.red_line``): any contradicted key point (a wrong
+    figure, the opposite polarity) makes the rating *again*, whatever the coverage.
+    Returns which key points were hit or contradicted, the coverage and a rating.
 
     Raises ``ValueError`` when there are no key points.
     """
@@ -181,11 +214,20 @@ def grade_key_points(
     groups = _groups_for(key_points, synonyms)
     table = build_table(groups)
     ans = prepare_answer(answer or "", table)
-    question = fold(question) if question else ""
+    question = _folded(question) if question else ""
     matches = tuple(_match(kp, prepare_key_point(kp, groups, question), ans) for kp in key_points)
     hits = tuple(m.hit for m in matches)
+    contradicted = tuple(m.contradicted for m in matches)
     coverage = sum(hits) / len(hits)
-    return KeyPointResult(hits, coverage, rating_for_coverage(coverage), matches)
+    rating = rating_for_coverage(coverage)
+    if red_line and any(contradicted):
+        rating = Rating.AGAIN
+    return KeyPointResult(hits, coverage, rating, matches, contradicted, bool(red_line))
+
+
+@lru_cache(maxsize=4096)
+def _folded(question: str) -> str:
+    return fold(question)
 
 
 def warm_up() -> None:

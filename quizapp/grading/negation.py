@@ -22,8 +22,29 @@ NEGATORS = _words(
     不 没 没有 无 非 别 未 勿 莫 否 不得 不能 不可 不要 不准 不许 不用 不必 不会 不该
     不应 不应该 不可以 不能够 禁止 严禁 切勿 切莫 杜绝 无需 无须 毋须 决不 绝不 从不
     并非 不是 未能 没法 无法 不再 别再 不肯 不愿 谢绝 拒绝 避免 以免 免得 防止 严防
+    不需要 不需 不允许 失去 最多 至多
     """
 )
+
+#: Negation words that forbid or waive (不要, 不能, 禁止, 不用) rather than state a fact
+#: (不, 没有, 无法). A factual negation followed by one of these in the same clause is a
+#: condition: 没有经过业主同意不能进去 says 同意后才能进去, both halves positive.
+MODAL = _words(
+    """
+    不要 不能 不得 不可 不可以 不能够 别 别再 不准 不许 不用 不必 无需 无须 毋须 禁止
+    严禁 切勿 切莫 勿 莫 不应 不应该 不该 决不 绝不 谢绝 拒绝 杜绝 避免 以免 免得 防止
+    严防 不需要 不需 不允许 最多 至多
+    """
+)
+
+#: Words that end the scope of a negation inside a clause (不打闹，但 …, 不是 A 而是 B).
+CONJUNCTIONS = _words("但 但是 而 而是 可是 不过 却 然而 只是 否则")
+
+#: Words after a factual negation that end it as a condition (扑不灭就疏散, 通不了的话).
+CONNECTIVES = _words("就 才 的话 则 便 时 的时候")
+
+#: Negations standing after the verb they negate (回答不了, 找不到).
+POST_NEGATORS = _words("不了 不到 不出 不成 不完 不动")
 
 #: Function words: never terms, and transparent for negation (不 可以 推诿 negates 推诿).
 STOPWORDS = _words(
@@ -34,7 +55,7 @@ STOPWORDS = _words(
     他 她 它 他们 自己 吗 呢 吧 啊 呀 嗯 哦 就是 然后 首先 其次 即 则 所 各 各种 每 很
     先 同时 好 来 去 到 说 一定 如 若 如果 时 后 之后 以后 中 里 上 下 内 % 个 用 一个
     随便 随意 擅自 私自 轻易 乱 任意 一直 都要 得到 应该要 尽量 还要 也要 一起
-    以上 以下 达 达到
+    以上 以下 达 达到 是否 是不是 务必 记得 一定要 得要 还得 都得 先说 就是说
     """
 )
 
@@ -43,13 +64,17 @@ NOT_NEGATIONS = _words(
     """
     不断 不过 不仅 不但 不管 不论 不少 不久 不错 不同 不如 不然 不足 不时 不光 不免
     不良 不安 不满 不好意思 不定期 不定时 没事 没关系 没什么 无偿 无线 无论 无限 无数
-    无人 无效 非常 未来 未必 别人 别的 否则
+    无人 无效 非常 未来 未必 别人 别的 否则 不了 不到 不出 不成 不完 不动 不只是
     """
 )
 _NEGATION_PREFIXES = sorted((w for w in NEGATORS if len(w) > 1), key=len, reverse=True) + [
     "不",
     "没",
 ]
+
+
+#: First characters of the negation words: a word starting otherwise needs no cutting.
+_NEGATION_STARTS = frozenset(w[0] for w in NEGATORS)
 
 
 def split_negations(tokens: Sequence[_segment.Token]) -> list[_segment.Token]:
@@ -59,6 +84,7 @@ def split_negations(tokens: Sequence[_segment.Token]) -> list[_segment.Token]:
         word = tok.text
         if (
             len(word) > 1
+            and word[0] in _NEGATION_STARTS
             and word not in NEGATORS
             and not any(word.startswith(w) for w in NOT_NEGATIONS)
         ):
@@ -87,46 +113,6 @@ def _a_not_a(tokens: Sequence[_segment.Token], n: int) -> bool:
     return bool(before) and bool(after) and before[-1] == after[0]
 
 
-def negation_before(
-    norm: Norm, tokens: Sequence[_segment.Token], token_at, pos: int, reach: int
-) -> bool:
-    """Is the word at ``pos`` negated by a negation word before it, in the same clause?
-
-    Function words between the negator and the word are skipped (不可以推诿, 不得擅自
-    占用), and up to ``reach`` content words (不嬉戏打闹 negates 打闹 with reach 1). A token
-    that merely starts with a negator (不满意) negates the rest of itself.
-    """
-    if not tokens:
-        return False
-    n = token_at[pos]
-    tok = tokens[n]
-    skipped = content = 0
-    if tok.start < pos:
-        prefix = tok.text[: pos - tok.start]
-        if prefix in NEGATORS:
-            return True
-        if prefix not in STOPWORDS:
-            content += 1
-            if content > reach:
-                return False
-    boundary = tok.start
-    n -= 1
-    while n >= 0 and skipped <= 4:
-        prev = tokens[n]
-        if norm.breaks[boundary]:
-            return False
-        if prev.text in NEGATORS and not _a_not_a(tokens, n):
-            return True
-        if prev.text not in STOPWORDS:
-            content += 1
-            if content > reach or pos - prev.start > 6:
-                return False
-        skipped += 1
-        boundary = prev.start
-        n -= 1
-    return False
-
-
 def negator_inside(
     tokens: Sequence[_segment.Token], token_at: Sequence[int], start: int, end: int
 ) -> bool:
@@ -139,3 +125,70 @@ def negator_inside(
         for n in range(first, last + 1)
         if tokens[n].start >= start
     )
+
+
+def _is_negator(tokens: Sequence[_segment.Token], n: int) -> bool:
+    return tokens[n].text in NEGATORS and not _a_not_a(tokens, n)
+
+
+def polarity(norm: Norm, tokens: Sequence[_segment.Token]) -> tuple[bool, ...]:
+    """For every character of ``norm.text``: does a negation govern it?
+
+    A negation word governs the rest of its clause (up to punctuation, a conjunction like
+    但 or 而是, or - for a factual negation (不, 没有, 无法) - a connective like 就 or 的话:
+    扑不灭就疏散 negates only 灭). Two negations in a clause cancel out: 不要一慌就失去冷静
+    keeps calm, 不能压着不报 reports, and a factual negation followed by a forbidding one
+    (没有经过同意不能进去, 不同意就不要进去) states the positive rule (同意才进去). A
+    negation after its verb (回答不了) negates the word before it.
+    """
+    negated = [False] * len(norm.text)
+    breaks = norm.breaks
+    n, count = 0, len(tokens)
+    while n < count:
+        # One clause: tokens up to the next break.
+        end = n + 1
+        while end < count and not breaks[tokens[end].start]:
+            end += 1
+        _clause(tokens, n, end, negated)
+        n = end
+    return tuple(negated)
+
+
+def _clause(tokens: Sequence[_segment.Token], first: int, last: int, negated: list[bool]) -> None:
+    depth = 0  # negations in force
+    factual_at = None  # start of a lone factual negation's scope, if one is open
+    for n in range(first, last):
+        tok = tokens[n]
+        word = tok.text
+        if word in CONJUNCTIONS:
+            depth, factual_at = 0, None
+            continue
+        if word == "非" and n + 1 < last:
+            # 非 binds the next word only (非VIP客户当月仍出账).
+            nxt = tokens[n + 1]
+            for i in range(nxt.start, nxt.end):
+                negated[i] = depth % 2 == 0
+            continue
+        if _is_negator(tokens, n):
+            if factual_at is not None and word in MODAL:
+                # 没有经过同意不能进去: a condition and its rule, said positively.
+                for i in range(factual_at, tok.start):
+                    negated[i] = False
+                depth, factual_at = 0, None
+                continue
+            depth += 1
+            factual_at = tok.end if depth == 1 and word not in MODAL else None
+            continue
+        if word in CONNECTIVES and factual_at is not None:
+            later = any(tokens[m].text in MODAL for m in range(n + 1, last))
+            if not later:
+                depth, factual_at = 0, None
+                continue
+        if word in POST_NEGATORS and n > first:
+            prev = tokens[n - 1]
+            for i in range(prev.start, prev.end):
+                negated[i] = not negated[i]
+            continue
+        if depth % 2:
+            for i in range(tok.start, tok.end):
+                negated[i] = True

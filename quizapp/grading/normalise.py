@@ -149,7 +149,12 @@ _MEASURES = (
     "|%|遍|台|条|大|份|步|点|岁|公里|度|℃|人|家|户|栋|辆|套|间|楼|期|季度|星期"
 )
 _NUMERAL_RUN = re.compile(
-    # Before a measure word or a range (三声, 两到三个; not a lone 百 as in 百分比); or a
+    # A number read out digit by digit (一零零一零, 幺幺九: 幺 is 1 on the phone), three
+    # digits or more with 零 or 幺 in them, or five and more;
+    r"(?:[零〇一二三四五六七八九幺]*[零〇幺][零〇一二三四五六七八九幺]*)(?<=[零〇一二三四五六七八九幺]{3})"
+    r"(?![十百千万])"
+    r"|[一二三四五六七八九]{5,}|"
+    # before a measure word or a range (三声, 两到三个; not a lone 百 as in 百分比); or a
     # run of two characters or more with a unit, which can only be a number (七十五, 二十);
     # or 零 on its own
     # (事故为零), but not in 零件, 零钱, 零售 ...
@@ -158,7 +163,15 @@ _NUMERAL_RUN = re.compile(
     r"|(?:[零〇一二两三四五六七八九][十百千]|[十百千][零〇一二两三四五六七八九十])"
     r"[零〇一二两三四五六七八九十百千]*"
     r"|零(?![件钱售星散碎食花部])"
+    # 十 alone before a measure word (十小时, 十元; not 十分 "very").
+    r"|十(?=(?:个|声|次|张|米|年|天|小时|分钟|秒|元|块|级|种|项|位|名|层|周|倍|遍|条|份|岁"
+    r"|%|人|家|户|套|间))"
 )
+#: Durations said in words: 半小时 is 30分钟, 半年 6个月; 4个小时 and 4个钟头 are 4小时.
+_HALF = re.compile(r"(?<![\d一二两三四五六七八九十个])半(?:个)?(小时|钟头|年)")
+_HALF_WORDS = {"小时": "30分钟", "钟头": "30分钟", "年": "6个月"}
+_HOURS = re.compile(r"(?<=\d)个?(?:小时|钟头)")
+_OPEN_PERCENT = re.compile(r"(?<=\d%-)(\d+(?:\.\d+)?)(?![\d.%])")
 _PERCENT = re.compile(r"百分之([零〇一二两三四五六七八九十百千]+|\d+(?:\.\d+)?)|百分百")
 _RANGE = re.compile(r"(?<=[\d%])(?:到|至|~|～|—|–|-)(?=\d)")
 
@@ -167,14 +180,16 @@ _RANGE = re.compile(r"(?<=[\d%])(?:到|至|~|～|—|–|-)(?=\d)")
 _MATH_WORDS = {"=": "等于", "＝": "等于", "≠": "不等于", "÷": "除以", "×": "乘", "+": "加"}
 _MATH_WORDS.update({"−": "减", "≥": "大于等于", "≤": "小于等于", ">": "大于", "<": "小于"})
 _MATH = re.compile(r"[=＝≠÷×+−≥≤><]")
+#: A placeholder for a name in a key point (我是物业中心的×××): no word, no formula.
+_PLACEHOLDER = re.compile(r"×{2,}|x{3,}|某某")
 
 
 def chinese_numeral(text: str) -> int | None:
     """The value of a Chinese numeral (``十五`` -> 15, ``五千`` -> 5000, ``二零一零`` -> 2010)."""
     if not text:
         return None
-    if all(ch in _CN_DIGITS for ch in text):
-        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+    if all(ch in _CN_DIGITS or ch == "幺" for ch in text):
+        return int("".join(str(_CN_DIGITS.get(ch, 1)) for ch in text))
     total, digit = 0, None
     for ch in text:
         if ch in _CN_DIGITS:
@@ -188,8 +203,12 @@ def chinese_numeral(text: str) -> int | None:
 
 
 def _numeral_repl(m: re.Match[str]) -> str:
-    value = chinese_numeral(m.group(0))
-    return m.group(0) if value is None else str(value)
+    text = m.group(0)
+    if len(text) >= 3 and all(ch in _CN_DIGITS or ch == "幺" for ch in text):
+        # Read out digit by digit: keep leading zeros (零幺 is 01).
+        return "".join(str(_CN_DIGITS.get(ch, 1)) for ch in text)
+    value = chinese_numeral(text)
+    return text if value is None else str(value)
 
 
 def _percent_repl(m: re.Match[str]) -> str:
@@ -216,10 +235,14 @@ def _fold(text: str) -> _Buffer:
         if len(converted) != len(joined):
             converted = "".join(_t2s_char(ch) if len(_t2s_char(ch)) == 1 else ch for ch in joined)
         buf.chars = list(converted)
+    buf = buf.sub(_PLACEHOLDER, lambda m: " ")
     buf = buf.sub(_MATH, lambda m: _MATH_WORDS[m.group(0)])
     buf = buf.sub(_PERCENT, _percent_repl)
+    buf = buf.sub(_HALF, lambda m: _HALF_WORDS[m.group(1)])
     buf = buf.sub(_NUMERAL_RUN, _numeral_repl)
+    buf = buf.sub(_HOURS, lambda m: "小时")
     buf = buf.sub(_RANGE, lambda m: "-")
+    buf = buf.sub(_OPEN_PERCENT, lambda m: m.group(1) + "%")
     # Drop punctuation and spaces (keep "-", "." and ":" between digits: 25-27, 8.5, 8:30).
     out = _Buffer()
     chars = buf.chars

@@ -49,6 +49,7 @@ class GradedItem(Protocol):
     bank_synonyms: Sequence[Any]
     choices: Sequence[Choice]
     key_points: Sequence[KeyPoint]
+    red_line: bool  # 红线: a contradicted key point makes a typed answer wrong
 
 
 @dataclass(frozen=True)

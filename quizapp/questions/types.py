@@ -132,6 +132,7 @@ class FreeText(QuestionType):
             str(answer.get("text") or "")[:MAX_TEXT],
             [*item.bank_synonyms, *item.synonyms],
             question=item.question,
+            red_line=bool(getattr(item, "red_line", False)),
         )
         rating = Rating(result.rating)
         return Graded(
@@ -142,13 +143,16 @@ class FreeText(QuestionType):
             detail={
                 "coverage": result.coverage,
                 "matches": [match.to_dict() for match in result.matches],
+                "contradicted": list(result.contradicted),
+                "red_line": result.red_line,
             },
         )
 
     @staticmethod
     def passed(rating: Rating) -> bool:
-        """A 问答 answer counts as right from Good up, typed or self-rated alike."""
-        return rating >= Rating.GOOD
+        """A 问答 answer counts as right from Hard up, typed or self-rated alike: the
+        scheduler takes Hard as remembered (with effort), so the page says so too."""
+        return rating >= Rating.HARD
 
 
 QUESTION_TYPES: dict[str, QuestionType] = {

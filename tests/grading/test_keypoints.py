@@ -23,7 +23,7 @@ def test_result_shape():
     assert result.rating is Rating.HARD
     assert [m.key_point for m in result.matches] == THREE_QUIET
     data = result.to_dict()
-    assert set(data) == {"hits", "coverage", "rating", "matches"}
+    assert set(data) == {"hits", "coverage", "rating", "matches", "contradicted", "red_line"}
 
 
 def test_spans_locate_the_hit_in_the_answer_and_the_key_point():

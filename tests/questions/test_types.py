@@ -31,6 +31,7 @@ class FakeItem:
     bank_synonyms: list = field(default_factory=list)
     choices: tuple = ()
     key_points: tuple = ()
+    red_line: bool = False
 
 
 SINGLE = FakeItem("single", choices=(Choice("人员", False), Choice("费用", True)))
@@ -103,15 +104,32 @@ def test_a_cloze_items_limits_scale_with_its_blanks():
 def test_free_text_typed_and_self_rated_share_one_pass_rule():
     typed = graded(QA, {"text": "说话要轻"})
     assert typed.hits == [True, False] and typed.rating is Rating.HARD
-    assert typed.proposed is Rating.HARD and not typed.correct
+    assert typed.proposed is Rating.HARD and typed.correct  # Hard is remembered
+    assert not graded(QA, {"text": "不知道"}).correct
     assert graded(QA, {"text": "说话轻，走路轻"}).correct
     hard = graded(QA, {"self_rating": "hard", "text": "ignored"})
-    assert hard.rating is Rating.HARD and not hard.correct and hard.proposed is None
+    assert hard.rating is Rating.HARD and hard.correct and hard.proposed is None
+    assert not graded(QA, {"self_rating": "again"}).correct
     assert graded(QA, {"self_rating": "good"}).correct
     # A word that is no rating is read as typed text, never as a rating.
     assert graded(QA, {"self_rating": "perfect", "text": "说话轻"}).proposed is not None
     with pytest.raises(AnswerError):
         question_type("qa").grade(QA, {"self_rating": "perfect"}, None)
+
+
+def test_free_text_applies_the_red_line_rule():
+    points = (KeyPoint("贴心管家4个小时内回复前台"), KeyPoint("受理人做回访"),
+              KeyPoint("客户服务部接到投诉"), KeyPoint("把信息传送给贴心管家"))  # fmt: skip
+    answer = {"text": "客服部接到投诉，把信息传给管家，管家24小时内回复前台，受理人做回访"}
+    plain = FakeItem("qa", key_points=points)
+    red = FakeItem("qa", key_points=points, red_line=True)
+    relaxed = question_type("qa").grade(plain, answer, None)
+    assert relaxed.hits == [False, True, True, True] and relaxed.correct
+    strict = question_type("qa").grade(red, answer, None)
+    assert strict.hits == relaxed.hits
+    assert strict.rating is Rating.AGAIN and not strict.correct
+    assert strict.detail["contradicted"] == [True, False, False, False]
+    assert strict.detail["red_line"] is True
 
 
 def test_typed_text_is_cut_to_its_limit():

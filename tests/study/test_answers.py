@@ -27,7 +27,7 @@ def test_grading_of_each_type(hire):
     typed = answer(hire, "three", {"text": "说话要轻，走路也轻"})
     assert typed.key_points_hit == [True, True, False]
     assert typed.proposed_rating == typed.rating
-    assert typed.correct is False
+    assert typed.correct is True  # two of three key points: Hard, remembered
     assert answer(hire, "fire", {"verdict": True}).rating in (srs.GOOD, srs.EASY)
 
 

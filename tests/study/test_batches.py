@@ -155,3 +155,33 @@ def test_a_finished_batch_offers_what_is_left_of_todays_plan(client):
     # A reload of that link mid-batch keeps the batch.
     answer(client, page)
     assert progress(client.get(more).get_data(as_text=True)) == (2, 5)
+
+
+def test_self_rated_hard_is_shown_as_remembered(client):
+    setup_hire(client, cap=20)
+    for _ in range(6):
+        page = client.get("/study/").get_data(as_text=True)
+        if 'data-type="qa"' in page:
+            break
+        answer(client, page)
+    feedback = client.post("/study/answer", data={**fields(page), "self_rating": "hard"}).get_data(
+        as_text=True
+    )
+    banner = re.search(r'<p class="verdict-banner">(.*?)</p>', feedback, re.S).group(1)
+    assert "✓ 吃力" in banner and "✗" not in banner
+    assert "result right" in feedback and "/study/retry/" not in feedback
+
+
+def test_a_typed_answer_with_most_key_points_is_shown_as_nearly_right(client):
+    setup_hire(client, cap=20)
+    for _ in range(6):
+        page = client.get("/study/").get_data(as_text=True)
+        if 'data-type="qa"' in page:
+            break
+        answer(client, page)
+    feedback = client.post(
+        "/study/answer", data={**fields(page), "text": "说话轻，走路轻"}
+    ).get_data(as_text=True)
+    banner = re.search(r'<p class="verdict-banner">(.*?)</p>', feedback, re.S).group(1)
+    assert "✓ 基本答对" in banner
+    assert "其实我答错了" in feedback  # the grader's ✓ can still be taken back
