@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/srs_simulation.py [--learners 120] [--seed 20250301] [--jobs 2]
     .venv/bin/python bench/srs_simulation.py --calibration [--always-right]   # only that
+    .venv/bin/python bench/srs_simulation.py --compare --jobs 1   # issue 13: bench/srs_compare.py
 
 Each simulated employee gets 100-200 items (10 % red-line), 14-21 study days before
 go-live, a personal time-of-day habit (drifting ~10 minutes earlier each day, varying by
@@ -728,7 +729,7 @@ def cpu_model() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--learners", type=int, default=120)
+    parser.add_argument("--learners", type=int, default=None, help="120; --compare: 200")
     parser.add_argument("--seed", type=int, default=20250301)
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument(
@@ -739,7 +740,23 @@ def main() -> None:
         action="store_true",
         help="calibration control: steady learners' answers all rated right",
     )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="issue 13: the product's policy against baselines under three memory models "
+        "(bench/srs_compare.py)",
+    )
+    parser.add_argument("--models", default="power,exp,fsrs", help="--compare: memory models")
     args = parser.parse_args()
+    if args.compare:
+        from machine import machine
+        from srs_compare import compare
+
+        learners = args.learners or 200
+        print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {machine()}")
+        compare(learners, args.seed, args.jobs, tuple(args.models.split(",")))
+        return
+    args.learners = args.learners or 120
 
     started = time.perf_counter()
     seeds = [args.seed + n for n in range(args.learners)]

@@ -22,9 +22,12 @@ from quizapp.srs.model import (
     to_utc,
 )
 from quizapp.srs.policy import (
+    SECONDS_PER_NEW,
+    SECONDS_PER_REVIEW,
     PlannedCard,
     SessionPlan,
     new_cap_today,
+    new_pace_today,
     plan_session,
     red_line_at_risk,
     should_retry,
@@ -41,6 +44,8 @@ from quizapp.srs.scheduler import (
 )
 
 __all__ = [
+    "SECONDS_PER_NEW",
+    "SECONDS_PER_REVIEW",
     "AGAIN",
     "DEFAULT_SETTINGS",
     "EASY",
@@ -62,6 +67,7 @@ __all__ = [
     "apply_answer",
     "day_start",
     "new_cap_today",
+    "new_pace_today",
     "plan_session",
     "predict_recall",
     "red_line_at_risk",

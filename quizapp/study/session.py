@@ -38,12 +38,21 @@ def _was_new():
 class TodayCounts:
     answered: int  # answers (not retries) given since the start of today's study day
     introduced: int  # new items first answered today (they count against the daily cap)
+    unscheduled: int = 0  # retries and practice answers today (time spent, no schedule)
+
+    @property
+    def seconds(self) -> int:
+        """Today's study time as the planner sizes it (srs.SECONDS_PER_*): retries and
+        practice take time too, so the day's limit counts them (docs/scheduling.md)."""
+        reviews = self.answered - self.introduced + self.unscheduled
+        return self.introduced * srs.SECONDS_PER_NEW + reviews * srs.SECONDS_PER_REVIEW
 
 
 _IS_REVIEW = ReviewLog.kind == "review"
 _TODAY_COUNTS = select(
     func.count(case((_IS_REVIEW, 1))),
     func.count(distinct(case((and_(_IS_REVIEW, _was_new()), ReviewLog.item_id)))),
+    func.count(case((ReviewLog.kind.in_(("retry", "practice")), 1))),
 ).where(
     ReviewLog.employee_id == bindparam("employee_id"),
     ReviewLog.server_time >= bindparam("start", type_=ReviewLog.server_time.type),
@@ -54,12 +63,12 @@ _TODAY_COUNTS = select(
 def today_counts(session: Session, employee: Employee, now: datetime) -> TodayCounts:
     """Today's answers and new items, in one indexed read of today's review log."""
     _today, start = day_bounds(now, role_settings(employee.job_role))
-    answered, introduced = (
+    answered, introduced, unscheduled = (
         session.connection()
         .execute(_TODAY_COUNTS, {"employee_id": employee.id, "start": start})
         .one()
     )
-    return TodayCounts(answered or 0, introduced or 0)
+    return TodayCounts(answered or 0, introduced or 0, unscheduled or 0)
 
 
 def today_plan(
@@ -86,6 +95,7 @@ def today_plan(
         already_introduced_today=counts.introduced,
         deadlines=items.deadlines or None,
         study_more=more,
+        studied_today_seconds=counts.seconds,
     )
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from quizapp import srs
 from quizapp.extensions import db
 from quizapp.models import Item, JobRole
 from quizapp.study.answers import submit_answer, undo_last
@@ -62,10 +63,13 @@ def test_today_counts_answers_and_new_items_once(hire):
     )
     answer(hire, "ring", {"verdict": True}, now=T0 + timedelta(minutes=1))
     answer(hire, "paid", {"choices": [1]}, now=T0 + timedelta(minutes=2))
-    # Three answers (the retry is not one), two new items ("ring" counts once).
-    assert today_counts(db.session, hire, later) == TodayCounts(3, 2)
+    # Three answers (the retry is not one), two new items ("ring" counts once); the
+    # retry took time all the same.
+    counts = today_counts(db.session, hire, later)
+    assert counts == TodayCounts(3, 2, unscheduled=1)
+    assert counts.seconds == 2 * srs.SECONDS_PER_NEW + 2 * srs.SECONDS_PER_REVIEW
     undo_last(db.session, hire, later)  # "paid" is new again
-    assert today_counts(db.session, hire, later) == TodayCounts(2, 1)
+    assert today_counts(db.session, hire, later) == TodayCounts(2, 1, unscheduled=1)
     # The next study day starts from nothing; a review of "ring" is no new item.
     tomorrow = T0 + timedelta(days=1)
     answer(hire, "ring", {"verdict": True}, now=tomorrow)
