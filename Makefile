@@ -66,7 +66,7 @@ serve: $(VENV)/.installed
 # quizapp/translations/en/LC_MESSAGES/messages.po, then run this again to compile.
 translations: $(VENV)/.installed-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location -o quizapp/translations/messages.pot .
-	$(BIN)/pybabel update -i quizapp/translations/messages.pot -d quizapp/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i quizapp/translations/messages.pot -d quizapp/translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d quizapp/translations
 
 clean:

@@ -11,6 +11,7 @@ from ..models import Employee
 from ..models.types import utcnow
 from ..roster import write_csv, write_xlsx
 from ..security import no_store
+from ..study.answers import OVERRULE_WINDOW, overrules_to_right
 from ..study.progress import report as readiness_report
 from ..study.standing import STATUS_LABELS, standings
 from . import manage, service
@@ -76,10 +77,14 @@ def readiness(person_id: int):
     person = _person_or_404(person_id)
     if not service.can_see_readiness(current_user, person):
         abort(404)
+    now = utcnow()
     return render_template(
         "people/readiness.html",
         person=person,
-        report=readiness_report(db.session, person, utcnow()),
+        report=readiness_report(db.session, person, now),
+        overruled=overrules_to_right(db.session, [person.id], now - OVERRULE_WINDOW).get(
+            person.id, 0
+        ),
         printing=request.args.get("print") == "1",
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
@@ -332,6 +332,8 @@ def _restore(session: Session, employee_id: int, review: ReviewLog, now: datetim
 # per study day (beyond that a trainer looks at the answer). Admitting a mistake
 # ("我答错了") is never limited.
 MAX_OVERRULES_PER_DAY = 5
+# Staff pages count a hire's overrules over this window ("自行更正 N 次（近 30 天）").
+OVERRULE_WINDOW = timedelta(days=30)
 
 
 def overrules_to_right(

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Bank, Employee, JobRole, Section
-from ..study.answers import overrules_to_right
+from ..study.answers import OVERRULE_WINDOW, overrules_to_right
 from ..study.standing import Standing, standings
-
-OVERRULE_WINDOW = timedelta(days=30)  # the trainee list's "自行更正 N 次（近 30 天）"
 
 
 def trainees(session: Session, trainer: Employee, now: datetime) -> list[Standing]:

@@ -8,9 +8,15 @@ from datetime import timedelta
 
 from quizapp.extensions import db
 from quizapp.study.answers import overrule
+from quizapp.models import Employee
+from quizapp.people import views as people_views
 from quizapp.trainer import views as trainer_views
 from tests.factories import T0, load_bank, login, make_person
 from tests.study.util import answer, item
+
+
+def world_id(number: int) -> int:
+    return db.session.query(Employee.id).filter_by(employee_no=f"E{number}").scalar()
 
 
 def _overrule_to_right(hire, times: int, start):
@@ -46,6 +52,13 @@ def test_the_trainee_list_shows_recent_overrules_of_own_trainees_only(app, clien
     login(other_trainer, "T2")
     page = other_trainer.get("/trainer/").get_data(as_text=True)
     assert re.findall(r"自行更正 (\d+) 次（近 30 天）", page) == ["4"]
+
+    # The hire's readiness report says it too, to those who may see the report.
+    monkeypatch.setattr(people_views, "utcnow", lambda: T0 + timedelta(days=2))
+    report = client.get(f"/people/{mine.id}/readiness").get_data(as_text=True)
+    assert re.findall(r"自行更正 (\d+) 次（近 30 天）", report) == ["3"]
+    assert "自行更正" not in client.get(f"/people/{world_id(2)}/readiness").get_data(as_text=True)
+    assert other_trainer.get(f"/people/{mine.id}/readiness").status_code == 404
 
 
 def test_the_item_analysis_lists_overrules_per_item(client):
