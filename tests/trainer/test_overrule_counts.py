@@ -7,9 +7,9 @@ import re
 from datetime import timedelta
 
 from quizapp.extensions import db
-from quizapp.study.answers import overrule
 from quizapp.models import Employee
 from quizapp.people import views as people_views
+from quizapp.study.answers import overrule
 from quizapp.trainer import views as trainer_views
 from tests.factories import T0, load_bank, login, make_person
 from tests.study.util import answer, item
