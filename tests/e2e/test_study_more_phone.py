@@ -5,19 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 
-from tests.e2e.browser import (
-    BROWSER_ARGS,
-    CHROMIUM,
-    log_in,
-    served,
-    small_targets,
-)
+from tests.e2e.browser import log_in, served, small_targets
 from tests.factories import load_bank, make_person
 
 pytestmark = pytest.mark.slow
+
+# The browser is tests/e2e/conftest.py's; the server is this module's own (a daily cap of 2).
 
 PHONE = {"width": 390, "height": 844}
 
@@ -37,14 +32,6 @@ def server(tmp_path_factory):
 
     with served(tmp_path_factory.mktemp("more") / "more.sqlite3", fill) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        yield browser
-        browser.close()
 
 
 def no_horizontal_scroll(page) -> None:

@@ -35,6 +35,17 @@ def answer(client, page: str, right: bool = True) -> str:
     return response.get_data(as_text=True)
 
 
+def qa_card(client) -> str:
+    """A new hire's session, answered right up to its 问答 card: that card's page."""
+    setup_hire(client, cap=20)
+    for _ in range(6):
+        page = client.get("/study/").get_data(as_text=True)
+        if 'data-type="qa"' in page:
+            return page
+        answer(client, page)
+    raise AssertionError("no 问答 card today")
+
+
 # -- the pure rule -------------------------------------------------------------------------
 
 
@@ -117,12 +128,7 @@ def test_the_day_done_page_hides_cloze_answers(client):
 
 
 def test_self_rating_buttons_say_when_the_item_comes_back(client):
-    setup_hire(client, cap=20)
-    for _ in range(6):
-        page = client.get("/study/").get_data(as_text=True)
-        if 'data-type="qa"' in page:
-            break
-        answer(client, page)
+    page = qa_card(client)
     buttons = re.findall(r'name="self_rating"[^>]*>[^<]*<small>([^<]+)</small>', page)
     assert len(buttons) == 4
     assert not any(re.search(r"\dd\b|<1d", label) for label in buttons), buttons
@@ -158,12 +164,7 @@ def test_a_finished_batch_offers_what_is_left_of_todays_plan(client):
 
 
 def test_self_rated_hard_is_shown_as_remembered(client):
-    setup_hire(client, cap=20)
-    for _ in range(6):
-        page = client.get("/study/").get_data(as_text=True)
-        if 'data-type="qa"' in page:
-            break
-        answer(client, page)
+    page = qa_card(client)
     feedback = client.post("/study/answer", data={**fields(page), "self_rating": "hard"}).get_data(
         as_text=True
     )
@@ -173,12 +174,7 @@ def test_self_rated_hard_is_shown_as_remembered(client):
 
 
 def test_a_typed_answer_with_most_key_points_is_shown_as_nearly_right(client):
-    setup_hire(client, cap=20)
-    for _ in range(6):
-        page = client.get("/study/").get_data(as_text=True)
-        if 'data-type="qa"' in page:
-            break
-        answer(client, page)
+    page = qa_card(client)
     feedback = client.post(
         "/study/answer", data={**fields(page), "text": "说话轻，走路轻"}
     ).get_data(as_text=True)
