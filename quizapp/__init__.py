@@ -56,6 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .admin.views import bp as admin_bp
     from .assignments.views import bp as assignments_bp
     from .auth.views import bp as auth_bp
+    from .authoring.views import bp as authoring_bp
     from .catalog.views import bp as catalog_bp
     from .dashboard.views import bp as dashboard_bp
     from .examroom.views import bp as examroom_bp
@@ -77,6 +78,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         examroom_bp,
         hr_bp,
         admin_bp,
+        authoring_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -101,6 +101,9 @@ POLICY: dict[str, str | frozenset[str]] = {
     "admin.audit_log": ADMIN,
     "admin.locks": ADMIN,
     "admin.unlock": ADMIN,
+    # -- company facts (bank variables): admins only --
+    # -- authoring: trainers for the banks they own, admins for all (the service checks
+    # ownership of every bank, item and draft) --
 }
 
 # Pages a person with a one-time password may still use before choosing their own.

@@ -14,6 +14,7 @@ from .assignment import (
     ExamQuota,
     ExamSource,
 )
+from .authoring import BankDraft, BankRevision, CompanyFact
 from .bank import Bank, Choice, Item, ItemVersion, JobRole, KeyPoint, Section, SectionRole
 from .people import ACCESS_ROLES, AccessRole, AuditEntry, Employee, LoginThrottle, Site
 from .study import IdempotencyRecord, MemoryState, ReadinessCache, ReviewLog
@@ -35,7 +36,10 @@ __all__ = [
     "AccessRole",
     "AuditEntry",
     "Bank",
+    "BankDraft",
+    "BankRevision",
     "Choice",
+    "CompanyFact",
     "Employee",
     "IdempotencyRecord",
     "Item",

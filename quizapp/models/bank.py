@@ -79,6 +79,12 @@ class Bank(db.Model):
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The trainer who may edit the bank in the browser (admins may edit every bank).
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("employee.id", ondelete="SET NULL"), index=True
+    )
+    # Company facts the bank uses ({{公司名称}}): [{"name": ..., "default": ... or None}].
+    variables: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
 
     sections: Mapped[list[Section]] = relationship(
         back_populates="bank", order_by="Section.position", cascade="all, delete-orphan"
@@ -138,6 +144,10 @@ class Item(db.Model):
     source: Mapped[str] = mapped_column(Text, default="")
     passage: Mapped[str] = mapped_column(Text, default="")
     red_line: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Names of the company facts the item's text uses: hidden from hires while one is unset.
+    variables: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    # The key of the 问答 item a generated practice item was derived from.
+    derived_from: Mapped[str | None] = mapped_column(String(80))
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
