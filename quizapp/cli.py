@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -15,14 +16,22 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from .bank.export import export_bank
+from .bank.fromtext_cli import from_text_command
 from .bank.model import ITEM_TYPES, ParseResult
 from .bank.parser import parse_file
+from .bank.quality import QualityWarning, check_banks
 from .grading.cli import set_item_grader
 
 bank_cli = AppGroup("bank", help="Check, import and export question banks (题库).")
+bank_cli.add_command(from_text_command)
 
 
-def _report(result: ParseResult) -> dict:
+def _variable_names(bank) -> list[str]:
+    """The names of the variables a bank declares (变量：…), in order."""
+    return [variable.name for variable in bank.variables]
+
+
+def _report(result: ParseResult, quality: Sequence[QualityWarning] = ()) -> dict:
     bank = result.bank
     return {
         "file": result.filename,
@@ -32,36 +41,52 @@ def _report(result: ParseResult) -> dict:
         "by_type": bank.count_by_type() if bank else dict.fromkeys(ITEM_TYPES, 0),
         "sections": len(bank.sections) if bank else 0,
         "roles": bank.all_roles() if bank else [],
+        "variables": _variable_names(bank) if bank else [],
         "errors": [{"line": p.line, "message": p.message} for p in result.errors],
         "warnings": [{"line": p.line, "message": p.message} for p in result.warnings],
+        "quality": [warning.to_dict() for warning in quality],
     }
 
 
-def _print_problems(result: ParseResult) -> None:
+def _print_problems(result: ParseResult, quality: Sequence[QualityWarning] = ()) -> None:
     for problem in result.errors:
         click.echo(problem.format(result.filename), err=True)
     for problem in result.warnings:
         click.echo(f"{result.filename}:{problem.line}: warning: {problem.message}", err=True)
+    for warning in quality:
+        click.echo(warning.format(), err=True)
 
 
 @bank_cli.command("check", with_appcontext=False)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per file, in a list.")
 def bank_check(files: tuple[Path, ...], as_json: bool) -> None:
-    """Validate bank FILES without touching the database. Exit 1 if any has errors."""
+    """Validate bank FILES without touching the database. Exit 1 if any has errors.
+
+    Quality problems (placeholders, too few wrong options, too many key points, the same
+    question or contradicting figures for one job role across FILES) are warnings.
+    """
     results = [parse_file(path) for path in files]
+    by_file: dict[str, list[QualityWarning]] = {}
+    checked = [(r.bank, r.filename) for r in results if r.bank is not None]
+    for warning in check_banks(checked):
+        by_file.setdefault(warning.path, []).append(warning)
     if as_json:
-        click.echo(json.dumps([_report(r) for r in results], ensure_ascii=False, indent=2))
+        reports = [_report(r, by_file.get(r.filename, ())) for r in results]
+        click.echo(json.dumps(reports, ensure_ascii=False, indent=2))
     else:
         for result in results:
-            _print_problems(result)
+            quality = by_file.get(result.filename, [])
+            _print_problems(result, quality)
             if result.ok:
                 counts = result.bank.count_by_type()
                 detail = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
+                names = _variable_names(result.bank)
+                variables = f"; variables: {', '.join(names)}" if names else ""
                 click.echo(
                     f"{result.filename}: {result.bank.id}: {len(result.bank.items)} items "
-                    f"in {len(result.bank.sections)} sections ({detail}); "
-                    f"{len(result.warnings)} warning(s)"
+                    f"in {len(result.bank.sections)} sections ({detail}){variables}; "
+                    f"{len(result.warnings) + len(quality)} warning(s)"
                 )
             else:
                 click.echo(f"{result.filename}: {len(result.errors)} error(s)")

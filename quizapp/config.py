@@ -15,8 +15,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SECRET_KEY: str | None = None
 
-    # Uploads (banks, rosters) are small text or spreadsheet files.
-    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    # Uploads (banks, rosters, 应知应会 documents) are small text, spreadsheet or Word
+    # files: each page checks its own limit (documents 5 MB); this leaves room for the form.
+    MAX_CONTENT_LENGTH = 6 * 1024 * 1024
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -9,8 +9,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .facts.service import record as record_fact_change
 from .models import (
     Assignment,
+    Bank,
+    CompanyFact,
     Employee,
     Exam,
     ExamQuota,
@@ -80,6 +83,7 @@ def create_demo(session: Session, now: datetime) -> tuple[list[dict], bool]:
         session.flush()
         created = True
     created = _create_demo_exam(session, now) or created
+    created = _set_demo_facts(session, now) or created
     logins = [
         {"employee_no": number, "password": password, "roles": list(roles), "job_role": job_role}
         for number, _name, roles, job_role, _site, _trainer, password in DEMO_PEOPLE
@@ -149,3 +153,48 @@ def _create_demo_exam(session: Session, now: datetime) -> bool:
     )
     session.flush()
     return True
+
+
+# The demo organisation's company facts: a clearly fictional company. Any other variable a
+# bank declares without a default gets "示例" + its name, so every item is complete.
+DEMO_FACTS = {
+    "公司名称": "示例物业服务有限公司",
+    "公司简称": "示例物业",
+    "公司地址": "示例市示范路 1 号",
+    "服务热线": "400-000-0000",
+    "客服电话": "400-000-0000",
+    "投诉电话": "400-000-0001",
+    "维修电话": "400-000-0002",
+    "项目名称": "阳光花园项目",
+    "营业厅名称": "人民路营业厅",
+}
+
+
+def _set_demo_facts(session: Session, now: datetime) -> bool:
+    """Give every variable an imported bank declares an organisation value (those with a
+    bank default only when the demo names one), leaving values already set alone."""
+    declared: dict[str, str | None] = {}
+    for variables in session.scalars(select(Bank.variables)):
+        for variable in variables or ():
+            if declared.get(variable["name"]) is None:
+                declared[variable["name"]] = variable.get("default")
+    have = set(session.scalars(select(CompanyFact.name).where(CompanyFact.site_id.is_(None))))
+    admin = session.scalar(select(Employee).where(Employee.employee_no == "ADMIN"))
+    created = False
+    for name, default in sorted(declared.items()):
+        value = DEMO_FACTS.get(name) or (None if default is not None else f"示例{name}")
+        if name in have or value is None:
+            continue
+        session.add(
+            CompanyFact(
+                name=name,
+                site_id=None,
+                value=value,
+                updated_at=now,
+                updated_by_id=admin.id if admin else None,
+            )
+        )
+        record_fact_change(session, admin, name, None, None, value, now)
+        created = True
+    session.flush()
+    return created

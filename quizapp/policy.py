@@ -38,7 +38,9 @@ POLICY: dict[str, str | frozenset[str]] = {
     "study.mistakes_page": STUDENT,
     "study.start_practice": STUDENT,
     "study.practice": STUDENT,
-    "catalog.bank": LOGGED_IN,
+    # Bank pages show every answer and the company facts' raw values: staff only (a hire
+    # studies the items through the study pages, filled for their site).
+    "catalog.bank": STAFF,
     # Trainers: their own trainees (the service selects them).
     "trainer.index": TRAINER,
     # Item analysis and leeches: trainers from their own trainees' answers.
@@ -102,8 +104,24 @@ POLICY: dict[str, str | frozenset[str]] = {
     "admin.locks": ADMIN,
     "admin.unlock": ADMIN,
     # -- company facts (bank variables): admins only --
+    "admin.company_facts": ADMIN,
     # -- authoring: trainers for the banks they own, admins for all (the service checks
     # ownership of every bank, item and draft) --
+    "authoring.index": TRAINER,
+    "authoring.upload": TRAINER,
+    "authoring.draft": TRAINER,
+    "authoring.save_draft": TRAINER,
+    "authoring.publish": TRAINER,
+    "authoring.discard": TRAINER,
+    "authoring.edit_item": TRAINER,
+    "authoring.from_text": TRAINER,
+    "authoring.set_owner": ADMIN,
+    # Reading a bank's Markdown and its revisions: any staff member, never an employee.
+    "authoring.download": STAFF,
+    "authoring.history": STAFF,
+    "authoring.download_revision": STAFF,
+    # Practice items derived from a 问答 item (the view checks the bank is the trainer's).
+    "authoring.derive": TRAINER,
 }
 
 # Pages a person with a one-time password may still use before choosing their own.

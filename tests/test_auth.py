@@ -315,7 +315,7 @@ def test_cookies_are_secure_over_https(app):
 
 
 def test_upload_size_is_limited(app, client, monkeypatch):
-    assert app.config["MAX_CONTENT_LENGTH"] == 5 * 1024 * 1024
+    assert app.config["MAX_CONTENT_LENGTH"] == 6 * 1024 * 1024
     # A small limit for the test: a 5 MB body would be spooled to a temporary file.
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 4096)
     make_person("H1", roles=("hr",))

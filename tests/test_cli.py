@@ -36,8 +36,10 @@ def test_check_json_shape(runner):
         "by_type",
         "sections",
         "roles",
+        "variables",
         "errors",
         "warnings",
+        "quality",
     }
     assert good == {
         "file": EXAMPLE,
@@ -47,8 +49,19 @@ def test_check_json_shape(runner):
         "by_type": {"qa": 1, "single": 1, "multi": 1, "judge": 1, "cloze": 2},
         "sections": 1,
         "roles": ["客服前台", "贴心管家"],
+        "variables": [],
         "errors": [],
         "warnings": [],
+        # The example's 多选 has one wrong option: a quality warning, not an error.
+        "quality": [
+            {
+                "line": 36,
+                "item_id": None,
+                "kind": "multi-wrong-options",
+                "message": "多选 item has 1 wrong option(s): give it at least 2 plausible "
+                "wrong options",
+            }
+        ],
     }
     assert broken["file"] == bad
     assert broken["errors"] == [
@@ -64,6 +77,14 @@ def test_check_prints_every_error_as_file_line_message(runner):
     assert f"{paths[1]}:10: unknown type '论述'" in result.stderr
 
 
+def test_check_of_the_shipped_banks_prints_no_warning(runner):
+    result = runner.invoke(args=["bank", "check", *BANKS])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr, result.stderr
+    assert result.stdout.count("; 0 warning(s)") == len(BANKS)
+    assert "variables: 公司名称, 公司地址, 顾客满意率, 维修及时率" in result.stdout
+
+
 def test_check_does_not_touch_the_database(runner, app):
     before = database_snapshot()
     assert runner.invoke(args=["bank", "check", EXAMPLE]).exit_code == 0
@@ -77,6 +98,8 @@ def test_shipped_banks_have_no_errors(runner):
     assert result.exit_code == 0, result.stdout
     for report in json.loads(result.stdout):
         assert report["errors"] == [], report["file"]
+        assert report["warnings"] == [], report["file"]
+        assert report["quality"] == [], (report["file"], report["quality"])
         assert report["items"] >= 1
     by_file = {r["file"].rsplit("/", 1)[-1]: r for r in json.loads(result.stdout)}
     for name in ("property.md", "telecom.md"):

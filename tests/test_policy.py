@@ -15,6 +15,9 @@ from quizapp.assignments.service import NewAssignment, create_assignment
 from quizapp.exams.taking import start_attempt, submit_attempt
 from quizapp.extensions import db
 from quizapp.models import (
+    Bank,
+    BankDraft,
+    BankRevision,
     Employee,
     Exam,
     ExamFixedItem,
@@ -110,7 +113,24 @@ def world(app, runner):
         ),
         now,
     )
+    # Authoring: T1 owns the bank, has a draft of it, and the bank has a published revision.
+    bank = db.session.get(Bank, item.bank_id)
+    bank.owner_id = trainer.id
+    draft = BankDraft(
+        owner_id=trainer.id,
+        bank_id=bank.id,
+        kind="upload",
+        source=(DATA / "example.md").read_text(encoding="utf-8"),
+        base_hash=bank.content_hash,
+    )
+    db.session.add(draft)
+    db.session.add(
+        BankRevision(bank_id=bank.id, number=1, source=draft.source, content_hash=bank.content_hash)
+    )
+    db.session.commit()
     return {
+        "draft_id": draft.id,
+        "number": 1,
         "item_id": item.id,
         "exam_id": exam.id,
         "attempt_id": attempt.id,

@@ -2,9 +2,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField, SelectMultipleField, StringField, SubmitField
+from wtforms import (
+    DecimalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import SafeText
@@ -69,3 +76,18 @@ class RoleSettingsForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("保存"))
+
+
+class FactForm(FlaskForm):
+    """Set or clear one company fact (a bank variable's value) for the organisation or a
+    site. The choices are filled by the view: the declared variables and the sites."""
+
+    name = SelectField(_l("变量"), validators=[DataRequired(_l("请选择变量"))])
+    site = SelectField(_l("适用范围"), validators=[Optional()])
+    value = StringField(
+        _l("值"),
+        validators=[Length(max=200, message=_l("值不能超过 200 个字")), SafeText()],
+        render_kw={"maxlength": 200},
+    )
+    save = SubmitField(_l("保存"))
+    clear = SubmitField(_l("清除"))

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
+from ..facts import service as facts
 from ..forms import ButtonForm
 from ..i18n import translate_error
 from ..models.types import utcnow
@@ -12,7 +13,7 @@ from ..people.audit import ACTIONS
 from ..people.service import PersonError, person_for
 from ..urls import bounded_int
 from . import service
-from .forms import NameForm, RoleSettingsForm, RolesForm
+from .forms import FactForm, NameForm, RoleSettingsForm, RolesForm
 from .service import JOB_ROLES, SITES, NamedKind, StudySettings
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -158,3 +159,40 @@ def job_role_settings(row_id: int):
             flash(_("已保存 %(name)s 的学习设置。", name=role.name), "success")
             return redirect(url_for("admin.job_roles"))
     return render_template("admin/role_settings.html", form=form, role=role)
+
+
+@bp.route("/facts", methods=["GET", "POST"])
+def company_facts():
+    """Company facts: the value of every bank variable for the organisation and each site,
+    and the items hidden from hires while a value is missing."""
+    rows = facts.fact_rows(db.session)
+    sites = service.rows_with_counts(db.session, SITES)
+    form = FactForm()
+    form.name.choices = [(row.name, row.name) for row in rows]
+    form.site.choices = [("", _("全公司"))] + [(str(site.id), site.name) for site in sites]
+    if form.validate_on_submit():
+        site_id = int(form.site.data) if form.site.data else None
+        try:
+            if form.clear.data:
+                facts.clear_value(db.session, form.name.data, site_id, current_user, utcnow())
+                flash(_("已清除：%(name)s", name=form.name.data), "success")
+            else:
+                facts.set_value(
+                    db.session,
+                    form.name.data,
+                    site_id,
+                    form.value.data or "",
+                    current_user,
+                    utcnow(),
+                )
+                flash(_("已保存：%(name)s", name=form.name.data), "success")
+        except PersonError as exc:
+            getattr(form, exc.field).errors.append(translate_error(exc))
+        else:
+            return redirect(url_for("admin.company_facts"))
+    return render_template(
+        "admin/facts.html",
+        form=form,
+        rows=rows,
+        hidden=facts.hidden_items(db.session),
+    )

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import readiness, srs
+from ..facts.service import hidden_by_site
 from ..i18n import N_
 from ..models import Assignment, Employee, ExamAttempt, JobRole, Site
 from ..study.curriculum import assigned_to, content_items, merge_assigned, role_settings
@@ -53,6 +54,7 @@ class Person:
     job_role_id: int | None
     job_role: str | None = None
     site: str | None = None
+    site_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,8 @@ def progress_of(
     rows = rows[np.argsort(rows[:, 0], kind="stable")]
     owners = rows[:, 0].astype(np.int64)
     attempted, passed = _attempts(session, {a.exam_id for a in assigned if a.exam_id}, ids)
+    # Items a person's site has no company facts for are not shown to them: not counted.
+    hidden = hidden_by_site(session, {p.site_id for people in people_of.values() for p in people})
     found: dict[int, list[Progress]] = {}
     for assignment in assigned:
         found[assignment.id] = []
@@ -125,8 +129,9 @@ def progress_of(
                 )
                 day = readiness.evaluation_day(today, due if due > today else None)
                 recall = readiness.model.known_recall(memory, day)
-                count = int(curriculum.item_ids.size)
-                at_target = int(np.count_nonzero(recall >= target - 1e-12))
+                shown = ~np.isin(curriculum.item_ids, list(hidden[person.site_id]))
+                count = int(np.count_nonzero(shown))
+                at_target = int(np.count_nonzero((recall >= target - 1e-12) & shown))
                 share = at_target / count if count else 1.0
                 done, started = at_target == count, bool(mask.any())
             if done:
@@ -178,6 +183,7 @@ def people_reached(session: Session, actor: Employee, assignment: Assignment) ->
             Employee.job_role_id,
             JobRole.name,
             Site.name,
+            Employee.site_id,
         )
         .outerjoin(JobRole, JobRole.id == Employee.job_role_id)
         .outerjoin(Site, Site.id == Employee.site_id)
@@ -234,7 +240,12 @@ def person_tasks(session: Session, employee: Employee, now: datetime) -> list[Ta
     if not assigned:
         return []
     person = Person(
-        employee.id, employee.employee_no, employee.name, employee.hire_date, employee.job_role_id
+        employee.id,
+        employee.employee_no,
+        employee.name,
+        employee.hire_date,
+        employee.job_role_id,
+        site_id=employee.site_id,
     )
     figures = progress_of(session, assigned, {a.id: [person] for a in assigned}, now)
     tasks = [Task(a, figures[a.id][0]) for a in assigned]

@@ -7,7 +7,7 @@ Hypothesis), so export → edit → import is a safe loop for trainers.
 from __future__ import annotations
 
 from . import syntax as sx
-from .model import Bank, Item, Section
+from .model import Bank, Item, Section, Variable
 from .parser import escape, split_lines
 
 
@@ -24,6 +24,8 @@ def export_bank(bank: Bank) -> str:
         out.append(f"roles: {'、'.join(bank.roles)}")
     if bank.synonyms:
         out.append(f"synonyms: {_synonyms(bank.synonyms)}")
+    if bank.variables:
+        out.append(f"变量：{_quoted(_variables(bank.variables))}")
     out.append("---")
     for section in bank.sections:
         out.append("")
@@ -64,6 +66,8 @@ def _item(item: Item, number: int) -> list[str]:
         out.append(f"同义词：{_synonyms(item.synonyms)}")
     if item.explanation:
         out.extend(_block("解析", item.explanation))
+    if item.derived_from:
+        out.append(f"派生自：{item.derived_from}")
     if item.source:
         out.append(f"来源：{item.source}")
     if item.passage:
@@ -87,3 +91,7 @@ def _quoted(value: str) -> str:
 
 def _synonyms(groups: tuple[tuple[str, ...], ...]) -> str:
     return "；".join("=".join(group) for group in groups)
+
+
+def _variables(variables: tuple[Variable, ...]) -> str:
+    return "；".join(v.name if v.default is None else f"{v.name}={v.default}" for v in variables)

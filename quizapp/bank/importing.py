@@ -9,7 +9,7 @@ nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -52,8 +52,12 @@ def import_parsed(
     parsed: Sequence[ParseResult],
     actor: Employee | None,
     now: datetime,
+    before_commit: Callable[[tuple[ImportReport, ...], int], None] | None = None,
 ) -> BankImport:
-    """Import parsed bank files in one transaction (committed), or nothing at all."""
+    """Import parsed bank files in one transaction (committed), or nothing at all.
+
+    `before_commit(reports, relearning)` adds the caller's own rows (the browser's bank
+    revision) to the same transaction; if it raises, nothing is imported."""
     parsed = tuple(parsed)
     if any(result.errors for result in parsed):
         return BankImport(parsed)
@@ -72,6 +76,8 @@ def import_parsed(
                 detail={report.bank_id: report.summary() for report in changed},
                 now=now,
             )
+        if before_commit is not None:
+            before_commit(tuple(reports), relearning)
         session.commit()
     except BankImportError as exc:
         session.rollback()

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, object_session, selectinload
 from ..models import Bank, Choice, Item, ItemVersion, JobRole, KeyPoint, Section, SectionRole
 from . import model
 from .export import export_bank
-from .parser import normalise_question
+from .parser import question_key
 
 
 class BankImportError(Exception):
@@ -50,11 +50,6 @@ class ImportReport:
 
 def bank_hash(bank: model.Bank) -> str:
     return hashlib.sha256(export_bank(bank).encode("utf-8")).hexdigest()
-
-
-def question_key(question: str) -> str:
-    digest = hashlib.sha256(normalise_question(question).encode("utf-8")).hexdigest()
-    return f"q-{digest[:20]}"
 
 
 def item_key(item: model.Item) -> str:
@@ -113,6 +108,7 @@ def _import_bank(
         language=parsed.language,
         synonyms=[list(group) for group in parsed.synonyms],
         default_roles=list(parsed.roles),
+        variables=[{"name": v.name, "default": v.default} for v in parsed.variables],
         source_path=path,
         content_hash=digest,
         imported_at=now,
@@ -292,6 +288,8 @@ def _content_columns(parsed: model.Item) -> dict:
         "source": parsed.source,
         "passage": parsed.passage,
         "red_line": parsed.red_line,
+        "variables": list(parsed.variables),
+        "derived_from": parsed.derived_from,
     }
 
 
@@ -340,6 +338,8 @@ def item_from_row(item: Item) -> model.Item:
         passage=item.passage,
         red_line=item.red_line,
         synonyms=tuple(tuple(group) for group in item.synonyms),
+        variables=tuple(item.variables or ()),
+        derived_from=item.derived_from,
     )
 
 
@@ -374,4 +374,5 @@ def load_bank(session: Session, slug: str) -> model.Bank | None:
         roles=tuple(row.default_roles),
         synonyms=tuple(tuple(group) for group in row.synonyms),
         sections=sections,
+        variables=tuple(model.Variable(v["name"], v.get("default")) for v in (row.variables or ())),
     )

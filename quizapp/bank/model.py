@@ -45,6 +45,10 @@ class Item:
     passage: str = ""
     red_line: bool = False
     synonyms: tuple[tuple[str, ...], ...] = ()
+    # Names of the bank variables ({{公司名称}}) the item's text uses, in order of first use.
+    variables: tuple[str, ...] = ()
+    # The key (编号) of the 问答 item a generated practice item was derived from.
+    derived_from: str | None = None
     line: int = field(default=0, compare=False)
 
     def content(self) -> dict:
@@ -65,6 +69,8 @@ class Item:
             "passage": self.passage,
             "red_line": self.red_line,
             "synonyms": [list(group) for group in self.synonyms],
+            # Only when set: the digest of an item without it stays what it was.
+            **({"derived_from": self.derived_from} if self.derived_from is not None else {}),
         }
 
     @cached_property
@@ -77,6 +83,15 @@ class Item:
         """A digest of what counts as the right answer (not the wording of hints)."""
         content = self.content()
         return _digest({k: content[k] for k in _ANSWER_FIELDS})
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A company fact a bank's text may use as {{name}}: filled per organisation or site;
+    `default` is used while no value is set (None: the item is hidden until one is)."""
+
+    name: str
+    default: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +111,7 @@ class Bank:
     roles: tuple[str, ...] = ()
     synonyms: tuple[tuple[str, ...], ...] = ()
     sections: tuple[Section, ...] = ()
+    variables: tuple[Variable, ...] = ()
 
     @property
     def items(self) -> list[Item]:

@@ -6,13 +6,15 @@ reported with its line number, so a trainer fixes a whole file in one pass.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import syntax as sx
-from .model import Bank, Choice, Item, ParseResult, Problem, Section
+from . import variables as vx
+from .model import Bank, Choice, Item, ParseResult, Problem, Section, Variable
 
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 
@@ -139,6 +141,8 @@ class _Parser:
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
         self.item_count = 0
+        self.declared: dict[str, Variable] = {}  # the bank's variables, by name
+        self.variables_line = 0  # the front matter line declaring them
         long_lines = max(map(len, self.lines), default=0) > sx.MAX_LINE_LENGTH
         for index, line in enumerate(self.lines if long_lines else ()):
             if len(line) > sx.MAX_LINE_LENGTH:
@@ -165,8 +169,12 @@ class _Parser:
             return None
         default_roles = meta.get("roles", ())
         bank_synonyms = meta.get("synonyms", ())
+        variables = meta.get("variables", ())
+        self.declared = {variable.name: variable for variable in variables}
         built = [self._build_section(raw, default_roles) for raw in sections]
         self._check_duplicates(built)
+        self._check_variables_used(built)
+        self._check_derived_from(built)
         if not built and body_start is not None:
             self.error(
                 len(self.lines) or 1, "the bank has no sections: add a '# 标题' heading with items"
@@ -181,6 +189,7 @@ class _Parser:
             roles=default_roles,
             synonyms=bank_synonyms,
             sections=tuple(section for section, _ in built),
+            variables=variables,
         )
 
     def _front_matter(self) -> tuple[dict | None, int | None]:
@@ -216,7 +225,7 @@ class _Parser:
             key = sx.FRONT_MATTER_ALIASES.get(match.group(1).strip().lower())
             value = match.group(2).strip()
             if key is None:
-                known = "id, title, version, language, roles, synonyms"
+                known = "id, title, version, language, roles, synonyms, variables (变量)"
                 self.error(
                     number, f"unknown front matter key {match.group(1).strip()!r} (known: {known})"
                 )
@@ -245,6 +254,9 @@ class _Parser:
                 value = self._roles(value, number)
             elif key == "synonyms":
                 value = self._synonyms(value, number)
+            elif key == "variables":
+                value = self._variables(value, number)
+                self.variables_line = number
             meta[key] = value
         for key, label in (("id", "id (编号)"), ("title", "title (标题)")):
             if key not in meta and key not in seen:
@@ -488,7 +500,11 @@ class _Parser:
                 f"options are only for 单选 and 多选, not {sx.TYPE_LABELS[item_type]}",
             )
         if item_type in ("qa", "judge", "single", "multi") and blanks:
-            self.error(raw.line, "blanks {{…}} are only for 填空 items")
+            undeclared = [b for b in blanks if len(b) == 1 and vx.is_name(b[0])]
+            for (name,) in undeclared:
+                self._undeclared(raw.line, name)
+            if len(undeclared) < len(blanks):
+                self.error(raw.line, "blanks {{…}} are only for 填空 items")
         if item_type in ("single", "multi") and not raw.options:
             self.error(
                 raw.line,
@@ -512,6 +528,16 @@ class _Parser:
         if "synonyms" in fields:
             synonyms = self._synonyms(fields["synonyms"], line_of["synonyms"])
 
+        used = self._item_variables(raw, line_of, question, choices, fields, item_type)
+        derived_from = fields.get("derived_from") or None
+        if derived_from is not None and (
+            len(derived_from) > 80 or not sx.ITEM_ID_RE.match(derived_from)
+        ):
+            self.error(
+                line_of["derived_from"],
+                f"派生自 must be the 编号 of a 问答 item in this bank, not {derived_from!r}",
+            )
+
         if len(self.errors) > errors_before or item_type is None:
             return None
         return Item(
@@ -529,14 +555,45 @@ class _Parser:
             passage=fields.get("passage", ""),
             red_line=red_line,
             synonyms=synonyms,
+            variables=used,
+            derived_from=derived_from,
             line=raw.line,
         )
+
+    def _item_variables(
+        self,
+        raw: _RawItem,
+        line_of: dict[str, int],
+        question: str,
+        choices: tuple[Choice, ...],
+        fields: dict[str, str],
+        item_type: str | None,
+    ) -> tuple[str, ...]:
+        """The declared variables the item uses; an undeclared {{名称}} outside a 填空
+        question is an error (inside one it is a blank)."""
+        texts = [(question, raw.line)]
+        texts += [
+            (choice.text, option.line) for choice, option in zip(choices, raw.options, strict=False)
+        ]
+        for name in ("answer", "explanation", "passage"):
+            if name in fields and (name != "answer" or item_type == "qa"):
+                texts.append((fields[name], line_of[name]))
+        for index, (text, line) in enumerate(texts):
+            if index == 0:
+                continue  # the question: its undeclared {{…}} are blanks (see _build_item)
+            for name in vx.references(text):
+                if name not in self.declared:
+                    self._undeclared(line, name)
+        return vx.used((text for text, _line in texts), self.declared)
+
+    def _undeclared(self, line: int, name: str) -> None:
+        self.error(line, f"变量“{name}”未在文件头的“变量”中声明")
 
     def _blanks(
         self, question: str, fields: dict[str, str], line_of: dict[str, int], raw: _RawItem
     ) -> tuple[str, tuple[tuple[str, ...], ...]]:
         """Find blanks; rewrite ____ blanks (answers given in 答案) as {{…}}."""
-        braces = sx.BLANK_RE.findall(question)
+        braces = [b for b in sx.BLANK_RE.findall(question) if b not in self.declared]
         underscores = sx.UNDERSCORE_BLANK_RE.findall(question)
         if braces and underscores:
             self.error(raw.line, "mix of {{…}} and ____ blanks: use one style in a question")
@@ -563,6 +620,8 @@ class _Parser:
         blanks: list[tuple[str, ...]] = []
 
         def normalise_blank(match: re.Match) -> str:
+            if match.group(1) in self.declared:
+                return match.group(0)  # a variable, not a blank
             alternatives = tuple(a.strip() for a in sx.ALTERNATIVES_RE.split(match.group(1)))
             if not all(alternatives):
                 self.error(raw.line, f"empty answer in blank {match.group(0)}")
@@ -721,6 +780,60 @@ class _Parser:
             groups.append(words)
         return tuple(groups)
 
+    def _variables(self, value: str, line: int) -> tuple[Variable, ...]:
+        """`公司名称；服务热线；维修及时率=95%`: names, each with an optional default."""
+        found: dict[str, Variable] = {}
+        for entry in sx.GROUP_SEPARATORS_RE.split(value):
+            if not entry.strip():
+                continue
+            name, sep, default = re.split(r"[=＝]", entry, maxsplit=1)[0], False, ""
+            if name != entry:
+                sep, default = True, entry[len(name) + 1 :]
+            name, default = name.strip(), default.strip()
+            if not vx.is_name(name):
+                self.error(
+                    line,
+                    f"变量名“{name}”无效：1–20 个汉字、字母、数字或下划线 (variable name "
+                    f"{name!r} is not 1–20 letters, digits or '_')",
+                )
+                continue
+            if name in found:
+                self.error(line, f"变量“{name}”声明了两次 (variable {name!r} declared twice)")
+                continue
+            if sep and not default:
+                self.error(
+                    line,
+                    f"变量“{name}”的默认值为空：写上默认值，或去掉“=” (empty default)",
+                )
+                continue
+            problem = vx.value_problem(default) if sep else None
+            if problem:
+                self.error(line, f"变量“{name}”的默认值无效 (default {problem})")
+                continue
+            found[name] = Variable(name, default if sep else None)
+        return tuple(found.values())
+
+    def _check_variables_used(self, built: list[tuple[Section, list[_RawItem]]]) -> None:
+        used = {
+            name for section, _raw in built for item in section.items for name in item.variables
+        }
+        for name in self.declared:
+            if name not in used:
+                self.warn(
+                    self.variables_line,
+                    f"变量“{name}”没有被任何题目使用 (variable {name!r} is unused)",
+                )
+
+    def _check_derived_from(self, built: list[tuple[Section, list[_RawItem]]]) -> None:
+        items = [item for section, _raw in built for item in section.items]
+        keys = {item.id or question_key(item.question) for item in items}
+        for item in items:
+            if item.derived_from is not None and item.derived_from not in keys:
+                self.warn(
+                    item.line,
+                    f"派生自 {item.derived_from!r}: no item of this bank has this 编号",
+                )
+
     def _check_duplicates(self, built: list[tuple[Section, list[_RawItem]]]) -> None:
         ids: dict[str, int] = {}
         questions: dict[str, int] = {}
@@ -755,6 +868,12 @@ class _Parser:
                 questions.setdefault(key, raw.line)
                 if not item_id:
                     unnamed.setdefault(key, raw.line)
+
+
+def question_key(question: str) -> str:
+    """The identity (key) of an item without 编号: a digest of its question."""
+    digest = hashlib.sha256(normalise_question(question).encode("utf-8")).hexdigest()
+    return f"q-{digest[:20]}"
 
 
 def extract_key_points(answer: str) -> tuple[str, ...]:

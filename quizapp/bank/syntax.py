@@ -37,6 +37,8 @@ FIELD_ALIASES: dict[str, str] = {
     "岗位": "roles",
     "适用岗位": "roles",
     "roles": "roles",
+    "派生自": "derived_from",
+    "derived_from": "derived_from",
 }
 
 # The Chinese name used in messages and written by the exporter.
@@ -52,6 +54,7 @@ FIELD_LABELS: dict[str, str] = {
     "source": "来源",
     "passage": "原文",
     "roles": "岗位",
+    "derived_from": "派生自",
 }
 
 FRONT_MATTER_ALIASES: dict[str, str] = {
@@ -67,6 +70,8 @@ FRONT_MATTER_ALIASES: dict[str, str] = {
     "岗位": "roles",
     "synonyms": "synonyms",
     "同义词": "synonyms",
+    "variables": "variables",
+    "变量": "variables",
 }
 
 TYPE_ALIASES: dict[str, str] = {

@@ -1,4 +1,9 @@
-"""Read models for the bank pages: counts from SQL aggregates, one query per table."""
+"""Read models for the bank pages: counts from SQL aggregates, one query per table.
+
+Items using company facts ({{公司名称}}) are shown with the organisation's value (or the
+bank's default) in 〔 〕, or 〔名称：未设置〕 while there is none: staff see what a hire will
+read, and what is missing.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,9 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..bank.model import ITEM_TYPES
+from ..bank import variables as vx
+from ..bank.model import ITEM_TYPES, Choice
+from ..facts.service import bank_defaults, site_values
 from ..models import Bank, Item, Section, SectionRole
 
 
@@ -101,7 +108,47 @@ MAX_QUERY_LENGTH = 100
 @dataclass(frozen=True)
 class NumberedItem:
     number: int  # its place in its section, from 1
-    item: Item
+    item: Item | FilledItem
+
+
+@dataclass(frozen=True)
+class _KeyPoint:
+    text: str
+
+
+class FilledItem:
+    """An item as the bank page shows it, company facts written in and marked; every
+    other attribute is the stored item's."""
+
+    def __init__(self, item: Item, values: dict[str, str]) -> None:
+        def text(value: str) -> str:
+            return vx.fill(value, values)
+
+        self._item = item
+        self.question = text(item.question)
+        self.answer = text(item.answer)
+        self.explanation = text(item.explanation)
+        self.passage = text(item.passage)
+        self.choices = [Choice(text(c.text), c.correct) for c in item.choices]
+        self.key_points = [_KeyPoint(text(kp.text)) for kp in item.key_points]
+        self.blanks = [[text(a) for a in blank] for blank in item.blanks or []]
+
+    def __getattr__(self, name: str):
+        return getattr(self._item, name)
+
+
+def _unset_label() -> str:
+    from flask_babel import gettext  # the page's language; this module stays usable without
+
+    return gettext("未设置")
+
+
+def marked_values(names, defaults: dict, organisation: dict, unset: str) -> dict[str, str]:
+    """Each name's organisation value (or default) in 〔 〕, or 〔名称：未设置〕."""
+    found = vx.resolve(names, defaults, organisation)
+    return {
+        name: f"〔{found[name]}〕" if name in found else f"〔{name}：{unset}〕" for name in names
+    }
 
 
 @dataclass(frozen=True)
@@ -183,8 +230,14 @@ def bank_page(
         .offset((page - 1) * ITEMS_PER_PAGE)
         .options(selectinload(Item.choices), selectinload(Item.key_points))
     ).all()
+    uses_facts = any(item.variables for item, _number in rows)
+    organisation = site_values(session, None) if uses_facts else {}
+    defaults = bank_defaults(bank.variables)
+    unset = _unset_label() if uses_facts else ""
     groups: list[ItemGroup] = []
     for item, number in rows:
+        if item.variables:
+            item = FilledItem(item, marked_values(item.variables, defaults, organisation, unset))
         if not groups or groups[-1].section.id != item.section_id:
             groups.append(ItemGroup(by_id[item.section_id], []))
         groups[-1].items.append(NumberedItem(number, item))

@@ -201,7 +201,10 @@ def attempt(attempt_id: int):
     except (TypeError, ValueError):
         current = 1
     shown_rows = rows if paper else [rows[current - 1]]
-    questions = [_question(row, load_item(db.session, row.item_id)) for row in shown_rows]
+    questions = [
+        _question(row, load_item(db.session, row.item_id, current_user.site_id))
+        for row in shown_rows
+    ]
     answered = sum(1 for row in rows if scoring.answered(row.answer))
     now = utcnow()
     return render_template(
@@ -234,7 +237,7 @@ def answer(attempt_id: int):
         row = next((r for r in attempt.answers if r.position == position), None)
         if row is None:
             raise ExamError(404, N_("这份试卷没有第 %(position)s 题"), position=position)
-        item = load_item(db.session, row.item_id)
+        item = load_item(db.session, row.item_id, current_user.site_id)
         given = question_type(item.type).read_form(request.form, item)
         saved = save_answer(
             db.session, current_user, attempt_id, position, given, revision, utcnow()
@@ -328,7 +331,7 @@ def result(attempt_id: int):
     reveal = can_reveal(exam, attempt, now)
     items = []
     for row in attempt.answers:
-        view = load_item(db.session, row.item_id)
+        view = load_item(db.session, row.item_id, current_user.site_id)
         items.append({"row": row, "item": view, "saved": describe(view, row),
                       "review": _review_of(view, row) if reveal else None})  # fmt: skip
     return render_template(

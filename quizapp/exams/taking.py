@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from .. import srs
 from ..assignments import audience
 from ..database import write_transaction
+from ..facts.service import hidden_for
 from ..i18n import N_
 from ..models import (
     Assignment,
@@ -230,7 +231,9 @@ def _draw_paper(session, person, exam, now, rng) -> list[tuple[ItemView, float]]
         banks = [s.bank_id for s in exam.sources if s.bank_id is not None]
         sections = [s.section_id for s in exam.sources if s.section_id is not None]
         live = live.where(or_(Item.bank_id.in_(banks), Item.section_id.in_(sections)))
-    rows = session.execute(live).all()
+    # Never an item hidden from the person's site for want of a company fact.
+    hidden = hidden_for(session, person.site_id)
+    rows = [row for row in session.execute(live).all() if row.id not in hidden]
     recall = _recalls(session, person, [row.id for row in rows], now)
     candidates = [
         drawing.Candidate(r.id, r.section_id, r.type, recall.get(r.id, 0.0)) for r in rows
@@ -252,7 +255,9 @@ def _draw_paper(session, person, exam, now, rng) -> list[tuple[ItemView, float]]
         )
     except drawing.DrawError as error:
         raise ExamError(409, error.template, **error.params) from error
-    return [(load_item(session, item_id), recall.get(item_id, 0.0)) for item_id in ids]
+    return [
+        (load_item(session, item_id, person.site_id), recall.get(item_id, 0.0)) for item_id in ids
+    ]
 
 
 def _recalls(session, person, item_ids, now) -> dict[int, float]:
@@ -286,7 +291,7 @@ def save_answer(
     if answer.get("self_rating"):
         raise ExamError(400, N_("考试中不能自评，请写出你的回答"))
     row = _answer_row(session, own_attempt(session, person, attempt_id), position)
-    item = load_item(session, row.item_id)
+    item = load_item(session, row.item_id, person.site_id)
     graded = _grade(item, answer)  # before the lock: grading typed text takes a while
     late = False
     with write_transaction(session):
@@ -395,7 +400,7 @@ def _finish(session: Session, attempt: ExamAttempt, now: datetime, auto: bool) -
         .execution_options(populate_existing=True)
     ).all()
     for row in rows:
-        item = load_item(session, row.item_id)
+        item = load_item(session, row.item_id, employee.site_id)
         if not scoring.answered(row.answer) or row.rating is None:
             row.auto_score = row.final_score = 0.0
             row.correct = False

@@ -42,6 +42,12 @@ def _converter():
     return _t2s
 
 
+def to_simplified(text: str) -> str:
+    """Traditional characters as simplified ones (OpenCC t2s), for the other packages:
+    only grading imports the text libraries."""
+    return _converter().convert(text)
+
+
 @dataclass(frozen=True)
 class Norm:
     """A normalised text.

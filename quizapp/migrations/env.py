@@ -99,10 +99,35 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table by copying it and dropping the original (Alembic's
+            # batch mode): with foreign keys enforced, that drop would cascade and delete
+            # every row referring to it (sections, items, memory states). Off for the
+            # migration, outside any transaction (where the pragma has no effect), then
+            # checked and on again.
+            _pragma(connection, "PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                broken = _pragma(connection, "PRAGMA foreign_key_check")
+                _pragma(connection, "PRAGMA foreign_keys=ON")
+                if broken:
+                    raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
+
+
+def _pragma(connection, statement):
+    """Run a pragma on the DB-API connection itself, outside SQLAlchemy's transaction."""
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(statement)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 if context.is_offline_mode():

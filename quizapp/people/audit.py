@@ -28,6 +28,9 @@ ACTIONS = {
     "exam_update": N_("修改考试"),
     "exam_archive": N_("归档考试"),
     "exam_review": N_("批改考试答案"),
+    "company_fact_set": N_("设置公司信息"),
+    "company_fact_clear": N_("清除公司信息"),
+    "bank_owner": N_("设置题库负责人"),
 }
 
 

@@ -75,7 +75,7 @@ def submit_answer(
         raise StudyError(404, N_("这道题不在你的学习内容中"))
     request_hash = _request_hash(ticket, answer)
     # Grading (jieba and friends for typed answers) runs before the write lock is taken.
-    item = load_item(session, ticket.item_id) if item is None else item
+    item = load_item(session, ticket.item_id, employee.site_id) if item is None else item
     response_ms = max(0, int((now.timestamp() - ticket.shown_at) * 1000))
     graded = grade(item, answer, response_ms)
     settings = role_settings(employee.job_role)

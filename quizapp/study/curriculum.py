@@ -6,6 +6,9 @@ section or tag given to their role, site or to them by name) that has started by
 current study day; in teaching order (bank, then position). Each assigned item carries
 the earliest due date among the assignments containing it (its deadline). This is the one
 place that decides it: today's session, answering, progress and readiness ask here.
+
+An item using a company fact ({{公司名称}}) with no value for the person's site is not
+required of them, nor shown (quizapp.facts.service.hidden_by_site, applied here).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from .. import srs
 from ..assignments.reach import Assigned, Content, assignments_of
+from ..facts.service import hidden_by_site, hidden_for, is_hidden
 from ..models import Employee, Item, JobRole, MemoryState, Section, SectionRole
 from ..models.types import utcnow
 from .memory import STATE_COLUMNS, from_columns
@@ -92,6 +96,15 @@ def required_item(
 ) -> bool | None:
     """Whether one item is required of the employee: its red-line flag, or None when it
     is not required (the one-item form of role_items)."""
+    red = _required_item(session, employee, item_id, now)
+    if red is None or is_hidden(session, item_id, employee.site_id):
+        return None
+    return red
+
+
+def _required_item(
+    session: Session, employee: Employee, item_id: int, now: datetime | None
+) -> bool | None:
     if employee.job_role_id is not None:
         red = (
             session.connection()
@@ -170,7 +183,21 @@ _STATES_OF = select(
 
 def role_items(session: Session, employee: Employee, now: datetime | None = None) -> RoleItems:
     """Everything the employee must learn (their role's sections and the assignments
-    reaching them that have started by their study day), with their memory of it."""
+    reaching them that have started by their study day), with their memory of it; not
+    the items hidden from their site for want of a company fact."""
+    found = _role_items(session, employee, now)
+    hidden = hidden_for(session, employee.site_id)
+    if not hidden or not hidden & found.required.keys():
+        return found
+    return RoleItems(
+        {i: red for i, red in found.required.items() if i not in hidden},
+        {i: state for i, state in found.states.items() if i not in hidden},
+        {i: rev for i, rev in found.revisions.items() if i not in hidden},
+        {i: due for i, due in found.deadlines.items() if i not in hidden},
+    )
+
+
+def _role_items(session: Session, employee: Employee, now: datetime | None) -> RoleItems:
     required: dict[int, bool] = {}
     states: dict[int, srs.MemoryState] = {}
     revisions: dict[int, tuple[int, int | None]] = {}
@@ -326,32 +353,36 @@ def required_of_roles(session: Session, job_role_ids: set[int]) -> dict[int, lis
     return found
 
 
-# A cohort: people who must learn the same items (a job role, or none, and the same
-# started assignments). Thousands of hires share a few cohorts.
-Cohort = tuple[int | None, frozenset[int]]
+# A cohort: people who must learn the same items (a job role, or none, the same started
+# assignments and the same site, whose company facts may hide items). Thousands of hires
+# share a few cohorts.
+Cohort = tuple[int | None, frozenset[int], int | None]
 
 
 def required_of_cohorts(
     session: Session, cohorts: dict[Cohort, Sequence[Assigned]]
 ) -> dict[Cohort, list[RequiredItem]]:
     """For several cohorts at once (cohort → its started assignments): cohort → its
-    required items, in teaching order. Two queries, however many cohorts and people."""
-    roles = required_of_roles(session, {role for role, _ids in cohorts if role is not None})
+    required items, in teaching order. Two queries, however many cohorts and people (and
+    one to three for the items company facts hide)."""
+    roles = required_of_roles(session, {cohort[0] for cohort in cohorts if cohort[0] is not None})
     by_content = content_items(
         session, {c for assigned in cohorts.values() for a in assigned for c in a.contents}
     )
+    hidden = hidden_by_site(session, {cohort[2] for cohort in cohorts})
     found: dict[Cohort, list[RequiredItem]] = {}
     for cohort, assigned in cohorts.items():
         own = roles.get(cohort[0], []) if cohort[0] is not None else []
         if not any(a.contents for a in assigned):
-            found[cohort] = list(own)
-            continue
-        # Due dates do not matter here, only the items.
-        extra, _deadlines = merge_assigned(assigned, by_content, None)
-        merged = {item.item_id: item for item in own}
-        for item in extra:
-            merged.setdefault(item.item_id, item)
-        found[cohort] = sorted(merged.values(), key=lambda i: (i.bank_id, i.position))
+            items = list(own)
+        else:
+            # Due dates do not matter here, only the items.
+            extra, _deadlines = merge_assigned(assigned, by_content, None)
+            merged = {item.item_id: item for item in own}
+            for item in extra:
+                merged.setdefault(item.item_id, item)
+            items = sorted(merged.values(), key=lambda i: (i.bank_id, i.position))
+        found[cohort] = [item for item in items if item.item_id not in hidden[cohort[2]]]
     return found
 
 
@@ -360,5 +391,5 @@ def required_of_person(
 ) -> list[RequiredItem]:
     """One person's required items, in teaching order (the cohort form for one)."""
     assigned = assigned_to(session, person, now)
-    cohort = (person.job_role_id, frozenset(a.id for a in assigned))
+    cohort = (person.job_role_id, frozenset(a.id for a in assigned), person.site_id)
     return required_of_cohorts(session, {cohort: assigned})[cohort]

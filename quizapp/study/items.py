@@ -5,18 +5,24 @@ synonyms. Items change only when a bank is re-imported, so each process keeps th
 it has built, keyed by what identifies their content exactly: the item's id, version and
 content digest and its bank's digest (any edit changes one of them). A lookup costs one
 small indexed read instead of loading the item, its options and its key points.
+
+Company facts ({{公司名称}}) are filled in on every lookup, with the values of the
+person's site (quizapp.facts): the cache holds the item as written, so a value set by an
+admin shows at once. Grading reads the filled view, so the filled value is what counts.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from threading import Lock
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, object_session
 
+from ..bank import variables as vx
 from ..bank.model import Choice
+from ..facts.service import bank_defaults, values_for
 from ..models import Bank, Item
 
 CACHE_SIZE = 4096  # items; a company's banks hold a few thousand at most
@@ -45,9 +51,43 @@ class ItemView:
     key_points: tuple[KeyPointView, ...]
     bank_synonyms: list
     red_line: bool = False  # a wrong fact (figure, polarity) makes a typed answer wrong
+    variables: tuple[str, ...] = ()  # the company facts its text uses
+    defaults: dict = field(default_factory=dict)  # the bank's default of each variable
+    values: dict = field(default_factory=dict)  # the values filled in (`filled`)
+
+    def filled(self, values: dict[str, str]) -> ItemView:
+        """The view with these variable values written in (missing ones left as
+        {{名称}}): what a hire reads and is graded against."""
+        if not self.variables or not values:
+            return self
+
+        def text(value: str) -> str:
+            return vx.fill(value, values)
+
+        return replace(
+            self,
+            question=text(self.question),
+            answer=text(self.answer),
+            explanation=text(self.explanation),
+            blanks=[[text(a) for a in blank] for blank in self.blanks],
+            choices=tuple(Choice(text(c.text), c.correct) for c in self.choices),
+            key_points=tuple(KeyPointView(text(kp.text)) for kp in self.key_points),
+            values=dict(values),
+        )
 
     @classmethod
-    def of(cls, item: Item) -> ItemView:
+    def of(cls, item: Item, site_id: int | None = None) -> ItemView:
+        """The item's view with company facts filled in for people of the site (None:
+        the organisation's values), read through the item's session."""
+        view = cls.unfilled(item)
+        session = object_session(item)
+        if not view.variables or session is None:
+            return view
+        return view.filled(values_for(session, view.variables, view.defaults, site_id))
+
+    @classmethod
+    def unfilled(cls, item: Item) -> ItemView:
+        """The item's view as written: {{名称}} left in (what the cache holds)."""
         return cls(
             id=item.id,
             type=item.type,
@@ -62,6 +102,8 @@ class ItemView:
             key_points=tuple(KeyPointView(kp.text) for kp in item.key_points),
             bank_synonyms=item.bank.synonyms or [],
             red_line=bool(item.red_line),
+            variables=tuple(item.variables or ()),
+            defaults=bank_defaults(item.bank.variables) if item.variables else {},
         )
 
 
@@ -79,8 +121,16 @@ _views: OrderedDict[tuple, ItemView] = OrderedDict()
 _lock = Lock()  # gunicorn's threaded workers share the cache
 
 
-def load_item(session: Session, item_id: int) -> ItemView | None:
-    """The item's view, from the cache when its content has not changed since."""
+def load_item(session: Session, item_id: int, site_id: int | None = None) -> ItemView | None:
+    """The item's view with company facts filled in for people of the site (None: the
+    organisation's values), from the cache when its content has not changed since."""
+    view = _load_view(session, item_id)
+    if view is None or not view.variables:
+        return view
+    return view.filled(values_for(session, view.variables, view.defaults, site_id))
+
+
+def _load_view(session: Session, item_id: int) -> ItemView | None:
     key = session.connection().execute(_CONTENT_KEY, {"item_id": item_id}).first()
     if key is None:
         return None
@@ -92,7 +142,7 @@ def load_item(session: Session, item_id: int) -> ItemView | None:
             return view
     # An item has options or key points, not both, so the joins multiply nothing.
     item = session.scalars(_ITEM, {"item_id": item_id}).unique().one()
-    view = ItemView.of(item)
+    view = ItemView.unfilled(item)
     # Stored under the digests read with the item itself: a re-import committed between
     # the two reads must not file new content under the old key.
     key = (item_id, item.version, item.content_hash, item.bank.content_hash)

@@ -78,7 +78,7 @@ def mistakes(
     for item_id, misses in wrong.items():
         if item_id not in required:
             continue  # no longer asked of them (bank retired, role changed)
-        item = load_item(session, item_id)
+        item = load_item(session, item_id, employee.site_id)
         if item is None:
             continue
         found.append(Mistake(item, len(misses), misses[-1].server_time, latest[item_id]))

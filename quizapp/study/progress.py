@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import readiness, srs
-from ..models import Employee, Item, ReviewLog, Section
+from ..bank import variables as vx
+from ..facts.service import bank_defaults, site_values
+from ..models import Bank, Employee, Item, ReviewLog, Section
 from ..readiness.days import study_day_ordinals
 from .curriculum import LIVE, required_of_person, role_settings
 from .memory_arrays import Curriculum, epoch_seconds, item_memory, memory_rows
@@ -68,6 +70,23 @@ class Report:
         return sum(count for _day, count in self.per_day)
 
 
+def _questions(session: Session, person: Employee, section_ids: set[int]) -> dict[int, str]:
+    """Item id → question, with the company facts of the person's site filled in."""
+    rows = session.execute(
+        select(Item.id, Item.question, Item.variables, Bank.variables)
+        .join(Section, Section.id == Item.section_id)
+        .join(Bank, Bank.id == Section.bank_id)
+        .where(Section.id.in_(section_ids), *LIVE)
+    ).all()
+    values = site_values(session, person.site_id) if any(row[2] for row in rows) else {}
+    return {
+        item_id: vx.fill(question, vx.resolve(names, bank_defaults(declared), values))
+        if names
+        else question
+        for item_id, question, names, declared in rows
+    }
+
+
 def report(session: Session, person: Employee, now: datetime) -> Report | None:
     """The report of one person with something to learn: a job role or an assignment
     (None without either)."""
@@ -83,13 +102,7 @@ def report(session: Session, person: Employee, now: datetime) -> Report | None:
     memory = item_memory(curriculum.item_ids, curriculum.red_line, rows, positions, mask, settings)
     figures = readiness.snapshot(memory, readiness.evaluation_day(today))
     last_correct = _last_correct(session, person.id)
-    questions = dict(
-        session.execute(
-            select(Item.id, Item.question)
-            .join(Section, Section.id == Item.section_id)
-            .where(Section.id.in_({item.section_id for item in items}), *LIVE)
-        ).all()
-    )
+    questions = _questions(session, person, {item.section_id for item in items})
     entries = [
         ItemRecall(
             item_id=item.item_id,

@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import String, and_, bindparam, case, cast, distinct, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from .. import srs
+from ..bank import variables as vx
+from ..facts.service import bank_defaults, site_values
 from ..i18n import N_
 from ..models import Employee, Item, ItemVersion, MemoryState, ReviewLog
 from ..questions import question_type
@@ -179,7 +181,7 @@ def present(
         revision, changed_from = (row.revision, row.changed_from_version) if row else (0, None)
     if red_line is None:
         raise StudyError(404, N_("这道题不在你的学习内容中"))
-    item = load_item(session, item_id)
+    item = load_item(session, item_id, employee.site_id)
     order = list(range(len(item.choices)))
     random.SystemRandom().shuffle(order)
     ticket = Ticket(
@@ -222,7 +224,7 @@ def content_changes(session: Session, item: ItemView, old_version: int) -> dict 
     )
     if old is None:
         return None
-    before = old.content
+    before = _filled_content(old.content, item.values)
     now_points = [kp.text for kp in item.key_points]
     changes: dict = {}
     if before.get("key_points") != now_points:
@@ -241,12 +243,39 @@ def content_changes(session: Session, item: ItemView, old_version: int) -> dict 
     return changes or {"answer": before.get("answer", "")}
 
 
+def _filled_content(content: dict, values: dict[str, str]) -> dict:
+    """An old version's content with the company facts the item shows now filled in, so
+    a value is not taken for a change of the answer."""
+    if not values:
+        return content
+
+    def text(value: str) -> str:
+        return vx.fill(value, values)
+
+    return {
+        **content,
+        "answer": text(content.get("answer", "")),
+        "key_points": [text(p) for p in content.get("key_points", [])],
+        "choices": [{**c, "text": text(c["text"])} for c in content.get("choices", [])],
+        "blanks": [[text(a) for a in blank] for blank in content.get("blanks") or []],
+    }
+
+
 @dataclass(frozen=True)
 class DaySummary:
     answered: int
     correct: int
     seconds: int
-    to_review: list[Item]
+    to_review: list[ToReview]
+
+
+@dataclass(frozen=True)
+class ToReview:
+    """An item answered wrong today, as the done page lists it (company facts filled)."""
+
+    id: int
+    type: str
+    question: str
 
 
 def day_summary(session: Session, employee: Employee, now: datetime) -> DaySummary:
@@ -261,10 +290,28 @@ def day_summary(session: Session, employee: Employee, now: datetime) -> DaySumma
         )
     ).all()
     wrong_ids = [log.item_id for log in logs if log.correct is False and log.kind == "review"]
-    wrong = session.scalars(select(Item).where(Item.id.in_(wrong_ids))).all() if wrong_ids else []
+    wrong = (
+        session.scalars(
+            select(Item).where(Item.id.in_(wrong_ids)).options(joinedload(Item.bank))
+        ).all()
+        if wrong_ids
+        else []
+    )
+    values = site_values(session, employee.site_id) if any(i.variables for i in wrong) else {}
+    to_review = [
+        ToReview(
+            item.id,
+            item.type,
+            vx.fill(
+                item.question,
+                vx.resolve(item.variables or (), bank_defaults(item.bank.variables), values),
+            ),
+        )
+        for item in wrong
+    ]
     return DaySummary(
         answered=sum(1 for log in logs if log.kind == "review"),
         correct=sum(1 for log in logs if log.correct and log.kind == "review"),
         seconds=sum(min(log.response_ms or 0, 300_000) for log in logs) // 1000,
-        to_review=list(wrong),
+        to_review=to_review,
     )

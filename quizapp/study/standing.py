@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, aliased
 
 from .. import readiness, srs
 from ..assignments.reach import Assigned, AssignmentIndex, live_assignments
+from ..facts.service import version as facts_version
 from ..i18n import N_
 from ..models import (
     AccessRole,
@@ -204,7 +205,8 @@ def standings(
     ).all()
     if today is not None:
         use_cache = False
-    generation = session.scalar(select(func.max(Bank.imported_at)))
+    # Banks and company facts: a new import or value changes what hires must learn.
+    generation = f"{session.scalar(select(func.max(Bank.imported_at)))}|{facts_version(session)}"
     # A few job roles for thousands of hires: each role's settings, study day and cache
     # basis are worked out once.
     roles = {role.id: _RoleFacts.of(role, now, today) for role in session.scalars(select(JobRole))}
@@ -221,8 +223,8 @@ def standings(
         exams = {a.exam_id for a in assigned if a.exam_id is not None}
         exam_passed = all((exam, pid) in passed for exam in exams) if exams else None
         # What the cached figures depend on of the assignments: which reach the hire (and
-        # when each last changed), and whether their exams are passed.
-        tasks = ",".join(f"{a.id}@{a.changed_at}" for a in assigned) + f"|{exam_passed}"
+        # when each last changed), whether their exams are passed, and their site.
+        tasks = ",".join(f"{a.id}@{a.changed_at}" for a in assigned) + f"|{exam_passed}|{row[9]}"
         basis = bases.get((role_id, go_live, tasks))
         if basis is None:
             basis = bases[(role_id, go_live, tasks)] = _basis(facts.key, go_live, generation, tasks)
@@ -244,6 +246,7 @@ def standings(
             basis,
             tuple(a for a in assigned if a.contents),
             exam_passed,
+            row[9],
         )
         cached_day, cached_basis, figures = row[10:]
         if use_cache and cached_day == hire.today and cached_basis == hire.basis and figures:
@@ -280,10 +283,11 @@ class _Hire:
     basis: str
     assigned: tuple[Assigned, ...] = ()  # started assignments with items to learn
     exam_passed: bool | None = None
+    site_id: int | None = None  # company facts of the site may hide items
 
     @property
     def cohort(self) -> Cohort:
-        return (self.job_role_id, frozenset(a.id for a in self.assigned))
+        return (self.job_role_id, frozenset(a.id for a in self.assigned), self.site_id)
 
     def standing(self, **figures) -> Standing:
         return Standing(
@@ -344,9 +348,7 @@ class _RoleFacts:
         )
 
 
-def _basis(
-    role_key: str, go_live: date | None, generation: datetime | None, tasks: str = ""
-) -> str:
+def _basis(role_key: str, go_live: date | None, generation: str, tasks: str = "") -> str:
     """What a hire's cached figures depend on besides their answers and the day."""
     text = "|".join([str(go_live), str(generation), role_key, tasks])
     return hashlib.sha256(text.encode()).hexdigest()[:32]

@@ -170,7 +170,7 @@ def answer():
     except (BadSignature, KeyError, TypeError, ValueError):
         abort(400)
     key = request.headers.get("Idempotency-Key") or request.form.get("idempotency_key", "")
-    item = load_item(db.session, ticket.item_id)
+    item = load_item(db.session, ticket.item_id, current_user.site_id)
     if item is None:
         abort(404)
     now = utcnow()
@@ -193,7 +193,7 @@ def answer():
 
 def _feedback(review: ReviewLog, latest_id: int | None = None, item: ItemView | None = None):
     if item is None or item.id != review.item_id:
-        item = load_item(db.session, review.item_id)
+        item = load_item(db.session, review.item_id, current_user.site_id)
     steps = next_steps(review, latest_id or latest_review_id(db.session, current_user.id))
     batch = _stored_batch()
     run = _practice_run()

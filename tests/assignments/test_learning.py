@@ -18,12 +18,13 @@ from quizapp.assignments.completion import (
 )
 from quizapp.assignments.service import NewAssignment, archive_assignment, create_assignment
 from quizapp.extensions import db
+from quizapp.facts.service import set_value
 from quizapp.models import Exam, ExamAttempt, Item, JobRole, Section, SectionRole
 from quizapp.study.curriculum import required_item, required_of_person, role_items
 from quizapp.study.errors import StudyError
 from quizapp.study.session import today_plan
 from quizapp.study.standing import standings
-from tests.factories import T0
+from tests.factories import T0, load_bank
 from tests.study.util import answer
 
 from .conftest import TODAY, bank_id, days, item_id, remember
@@ -232,3 +233,44 @@ def test_the_cohort_costs_the_same_however_many_hires_share_assignments(world):
     assert found["N0"] == found["E1"] == len(role_keys("客服前台")) + 3
     assert found["E2"] == len(role_keys("客服前台")) + 3  # the role's, not the site's
     assert found["E3"] == len(role_keys("营业厅营业员")) + 1  # the site's tag
+
+
+FACT_BANK = """---
+id: facts
+title: 公司信息
+roles: 无此岗位
+变量：服务热线
+---
+
+# 公司
+岗位：无此岗位
+
+## 灭火器放在哪里？
+编号：where
+答案：走廊
+
+## 客服热线是多少？
+编号：hotline
+答案：{{服务热线}}
+"""
+
+
+def test_completion_leaves_out_items_hidden_for_lack_of_a_company_fact(world):
+    load_bank(FACT_BANK)
+    e1, e2 = world["E1"], world["E2"]
+    remember(e1, ["where"])
+    remember(e2, ["where"])
+    made = assign(world["H1"], audience="role", job_role_id=e1.job_role_id,
+                  bank_ids=[bank_id("facts")])  # fmt: skip
+    _assignment, people = assignment_progress(db.session, world["H1"], made.id, T0)
+    # No hotline anywhere: the item is hidden from both, who know all they are shown.
+    assert {p.person.employee_no: (p.status, p.items) for p in people} == {
+        "E1": (DONE, 1),
+        "E2": (DONE, 1),
+    }
+    set_value(db.session, "服务热线", e2.site_id, "400-000-0000", world["H1"], T0)
+    _assignment, people = assignment_progress(db.session, world["H1"], made.id, T0)
+    assert {p.person.employee_no: (p.status, p.items) for p in people} == {
+        "E1": (DONE, 1),
+        "E2": (IN_PROGRESS, 2),
+    }

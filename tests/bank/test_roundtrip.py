@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quizapp.bank.export import export_bank
-from quizapp.bank.model import Bank, Choice, Item, Section
+from quizapp.bank.model import Bank, Choice, Item, Section, Variable
 from quizapp.bank.parser import extract_key_points, normalise_question, parse_text
 from tests.conftest import DATA
 
@@ -188,3 +188,35 @@ def test_quoted_front_matter_values_survive():
     bank = parse_text((DATA / "example.md").read_text(encoding="utf-8")).bank
     quoted = Bank(id=bank.id, title='"物业"', version="'2'", sections=bank.sections)
     assert parse_text(export_bank(quoted)).bank == quoted
+
+
+VARIABLE_NAMES = st.from_regex(r"变量_[A-Za-z0-9_\u4e00-\u9fff]{0,14}", fullmatch=True)
+DEFAULTS = st.one_of(
+    st.none(),
+    line.filter(lambda s: not any(c in s for c in ";；")),
+)
+
+
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(banks(), st.lists(st.tuples(VARIABLE_NAMES, DEFAULTS), max_size=4, unique_by=lambda v: v[0]))
+def test_variables_and_their_use_survive_export_then_parse(bank, declared):
+    """Declared variables (with any default), used in the first item's question and
+    explanation, and 派生自, come back as they were."""
+    variables = tuple(Variable(name, default) for name, default in declared)
+    sections = list(bank.sections)
+    first, *rest = sections[0].items
+    if variables:
+        used = "".join("{{" + v.name + "}}" for v in variables)
+        first = replace(
+            first,
+            question=used + first.question,
+            explanation=(first.explanation + "\n" if first.explanation else "") + used,
+            variables=tuple(v.name for v in variables),
+        )
+    first = replace(first, derived_from=first.id or "q-0")
+    sections[0] = replace(sections[0], items=(first, *rest))
+    bank = replace(bank, variables=variables, sections=tuple(sections))
+    result = parse_text(export_bank(bank))
+    assert result.errors == [], result.errors
+    assert result.bank == bank

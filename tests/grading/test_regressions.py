@@ -7,11 +7,13 @@ key point that says the same.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from quizapp.bank.parser import parse_file
+from quizapp.bank.variables import fill
 from quizapp.grading import grade_key_points
 from quizapp.srs import Rating
 
@@ -22,8 +24,14 @@ def _items() -> dict:
     items = {}
     for name in ("property", "telecom"):
         bank = parse_file(BANKS / f"{name}.md").bank
+        defaults = {v.name: v.default for v in bank.variables if v.default is not None}
         for item in bank.items:
-            items[item.id] = (item, [*bank.synonyms, *item.synonyms])
+            # Company facts filled with the bank's defaults, as the app does without values.
+            key_points = tuple(fill(point, defaults) for point in item.key_points)
+            items[item.id] = (
+                replace(item, key_points=key_points),
+                [*bank.synonyms, *item.synonyms],
+            )
     return items
 
 
