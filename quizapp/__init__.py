@@ -37,10 +37,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
 
-    from . import accounts, database, policy, security, urls
+    from . import accounts, database, ops, policy, security, urls
     from .extensions import babel, csrf, db, migrate
 
     urls.init_app(app)  # before any route is added: <int:…> is bounded everywhere
+    ops.init_request_log(app)  # first hooks: the request timer and id precede everything
     db.init_app(app)
     migrate.init_app(app, db)
     # Authorisation before CSRF: an anonymous POST is sent to the login page, not a 400.
@@ -52,6 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     accounts.init_app(app)
     database.init_app(app)
+    ops.init_app(app)  # /healthz, busy-database answers, warm-up when configured
 
     from .admin.views import bp as admin_bp
     from .assignments.views import bp as assignments_bp
@@ -87,6 +89,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
 
+    from . import backup_cli  # noqa: F401  (adds `db backup` / `db restore` to Flask-Migrate's db)
     from .cli import bank_cli, demo_command, readiness_command, user_cli
     from .exams.cli import exam_cli
     from .grading.cli import grade_command

@@ -41,3 +41,16 @@ class Config:
 
     # Where `make run` and `quizapp bank import` look for banks by default.
     QUESTION_BANK_DIR = "question_bank"
+
+    # A write that waits longer than this for another's lock gives up: the person is told
+    # the app is busy (503 with Retry-After) and the page tries again. SQLite's busy
+    # timeout; PostgreSQL's lock_timeout (None: wait as long as the server's default).
+    SQLITE_BUSY_TIMEOUT_MS = 10000
+    POSTGRES_LOCK_TIMEOUT_MS: int | None = None
+    # Seconds a client is asked to wait (Retry-After) when the database is busy or down.
+    BUSY_RETRY_AFTER = 2
+
+    # Load the grader's dictionaries (jieba …) when the app is created rather than on the
+    # first typed answer (QUIZAPP_WARM_UP=1 or QUIZAPP_WARM=1). gunicorn does it per worker
+    # (gunicorn.conf.py); tests leave it off.
+    WARM_UP = False

@@ -84,6 +84,7 @@ def create_demo(session: Session, now: datetime) -> tuple[list[dict], bool]:
         created = True
     created = _create_demo_exam(session, now) or created
     created = _set_demo_facts(session, now) or created
+    created = _give_demo_banks(session) or created
     logins = [
         {"employee_no": number, "password": password, "roles": list(roles), "job_role": job_role}
         for number, _name, roles, job_role, _site, _trainer, password in DEMO_PEOPLE
@@ -153,6 +154,24 @@ def _create_demo_exam(session: Session, now: datetime) -> bool:
     )
     session.flush()
     return True
+
+
+# Banks the demo trainer is in charge of (edits in the browser): their job role's.
+DEMO_TRAINER_BANKS = ("property", "service-basics")
+
+
+def _give_demo_banks(session: Session) -> bool:
+    """Put the demo trainer in charge of DEMO_TRAINER_BANKS where nobody is yet."""
+    trainer = session.scalar(select(Employee).where(Employee.employee_no == "T001"))
+    if trainer is None:
+        return False
+    banks = session.scalars(
+        select(Bank).where(Bank.slug.in_(DEMO_TRAINER_BANKS), Bank.owner_id.is_(None))
+    ).all()
+    for bank in banks:
+        bank.owner_id = trainer.id
+    session.flush()
+    return bool(banks)
 
 
 # The demo organisation's company facts: a clearly fictional company. Any other variable a

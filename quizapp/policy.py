@@ -24,6 +24,7 @@ POLICY: dict[str, str | frozenset[str]] = {
     "static": PUBLIC,
     "auth.login": PUBLIC,
     "auth.set_language": PUBLIC,
+    "ops.healthz": PUBLIC,  # load balancers and monitors: no login, no cookie
     "auth.logout": LOGGED_IN,
     "auth.change_password": LOGGED_IN,
     "catalog.index": LOGGED_IN,

@@ -126,7 +126,7 @@ def _draft_page(draft, form: DraftForm, status: int = 200):
     ), status
 
 
-@bp.post("/drafts/<int:draft_id>")
+@bp.post("/drafts/<int:draft_id>/save")
 def save_draft(draft_id: int):
     draft = _draft_or_404(draft_id)
     form = DraftForm()

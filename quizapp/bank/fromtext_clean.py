@@ -9,12 +9,16 @@
   counts, "我要投稿", breadcrumbs), page numbers ("第 3 页 共 13 页", "- 3 -", "3/13", a
   line of one to three digits), date lines, quotations ("…。——雨果") and headers or footers
   repeated on every page (a short line seen three times or more).
+- A Word table's 序号 cells (numbers alone, 1, 2, 3… from 1, a few lines apart, each before
+  a line seen once) are not page numbers: each numbers the next line ("1\n几点上班？" →
+  "1、几点上班？").
 
 Line numbers are those of the input, so a pair can name the line it came from.
 
 The module also holds the text shapes fromtext.py reads (numbering, answer markers,
 headings, PDF line joins, sub-points) and the small rules it decides with, so that each
-module stays short; the heuristics are described in fromtext.py's docstring.
+module stays short (and the draft bank's export); the heuristics are described in
+fromtext.py's docstring.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from collections import Counter
 
 from ..grading.normalise import to_simplified as simplified
 from . import syntax as sx
-from .model import Item
+from .export import export_bank
+from .model import Bank, Item, Section
 from .parser import extract_key_points, split_lines
 
 _INVISIBLE_RE = re.compile("[\ufffd\ufeff\u200b\u200c\u200d\u2060\u00ad]")
@@ -97,8 +102,13 @@ def clean_lines(text: str) -> list[tuple[int, str]]:
     """(1-based line number, stripped text) of each non-empty line that is content."""
     text = to_simplified(_INVISIBLE_RE.sub("", text))
     lines = [(number, line.strip()) for number, line in enumerate(split_lines(text), start=1)]
+    rows = _row_numbers(lines)
     kept: list[tuple[int, str]] = []
-    for number, line in lines:
+    for index, (number, line) in enumerate(lines):
+        if index in rows:
+            continue
+        if index - 1 in rows:  # a Word table's 序号 cell, then the question's cell
+            line = f"{lines[index - 1][1]}、{line}"
         # A number alone is a page number, unless it answers the line above ("答：\n120").
         answers = line.isdigit() and kept and kept[-1][1][-1] in "？?：:"
         if line and (answers or not is_furniture(line)):
@@ -106,6 +116,37 @@ def clean_lines(text: str) -> list[tuple[int, str]]:
     counts = Counter(line for _, line in kept if _may_repeat(line))
     repeated = {line for line, count in counts.items() if count >= _REPEAT_MIN}
     return [(number, line) for number, line in kept if line not in repeated]
+
+
+_ROW_GAP = 6  # a table's numbered rows are this close; pages are further apart
+
+
+def _row_numbers(lines: list[tuple[int, str]]) -> set[int]:
+    """Indexes of the lines that are a number alone numbering the rows of a table (1, 2,
+    3… from 1, a few lines apart, each followed by a line of text that is not a running
+    header), not page numbers."""
+    counts = Counter(line for _, line in lines)
+    alone = [
+        (index, int(line))
+        for index, (_, line) in enumerate(lines)
+        if line.isdigit()
+        and len(line) <= 3
+        and index + 1 < len(lines)
+        and not lines[index + 1][1].isdigit()
+        and counts[lines[index + 1][1]] == 1
+    ]
+    rows: set[int] = set()
+    run: list[int] = []
+    for index, number in alone:
+        if run and number == len(run) + 1 and index - run[-1] <= _ROW_GAP:
+            run.append(index)
+            continue
+        if len(run) >= 2:
+            rows.update(run)
+        run = [index] if number == 1 else []
+    if len(run) >= 2:
+        rows.update(run)
+    return rows
 
 
 def _may_repeat(line: str) -> bool:
@@ -125,6 +166,7 @@ def _may_repeat(line: str) -> bool:
 NUMBER_RE = re.compile(
     r"(?P<ti>第\s*(?P<ti_n>\d{1,3})\s*题[、.．:：]?)"
     r"|(?P<q>(?<![A-Za-z])[Qq]\s*(?P<q_n>\d{1,3})\s*[、.．:：])"
+    r"|(?P<wt>(?<![\u4e00-\u9fff])问题\s*(?P<wt_n>\d{1,3})\s*[、.．:：]?)"
     r"|(?P<ar>(?<![\d.．])(?P<ar_n>\d{1,3})\s*(?:、|[.．](?!\d)))"
     r"|(?P<rp>(?<![\d.．(（])(?P<rp_n>\d{1,2})[)）])"
     r"|(?P<pa>[(（]\s*(?P<pa_n>\d{1,2})\s*[)）])"
@@ -132,7 +174,7 @@ NUMBER_RE = re.compile(
     r"|(?P<cn>(?<![一二三四五六七八九十百千零〇两])(?P<cn_n>[一二三四五六七八九十百]{1,4})[、.．])"
     r"|(?P<ci>[①-⑳])"
     r"|(?P<pc>[⑴-⒇])"
-    r"|(?P<ask>(?<![\u4e00-\u9fff])问\s*[:：])"
+    r"|(?P<ask>(?<![\u4e00-\u9fff])问题?\s*[:：]|(?<![A-Za-z])Q\s*[:：])"
 )
 CLOSING = "。！!？?；;：:，,、）)】」』”\"’'…"
 BULLET_PREFIX_RE = re.compile(r"[-•·*▪●○◆◇■□]\s+")
@@ -141,11 +183,11 @@ HEADING_MAX = 40
 SHORT_LINE = 15  # a line shorter than this was ended on purpose, not broken by a PDF
 
 
-_STYLES = ("ti", "q", "ar", "rp", "pa", "cp", "cn", "ci", "pc", "ask")
+_STYLES = ("ti", "q", "wt", "ar", "rp", "pa", "cp", "cn", "ci", "pc", "ask")
 
 
 def style_and_number(match: re.Match) -> tuple[str, int | None]:
-    """A NUMBER_RE match's numbering style and number (第1题 and Q1 count as 1、)."""
+    """A NUMBER_RE match's numbering style and number (第1题, Q1, 问题1 count as 1、)."""
     style = next(name for name in _STYLES if match.group(name) is not None)
     if style == "ask":
         return style, None
@@ -155,7 +197,7 @@ def style_and_number(match: re.Match) -> tuple[str, int | None]:
         return style, ord(match.group("pc")) - ord("⑴") + 1
     raw = match.group(f"{style}_n")
     number = int(raw) if raw.isdigit() else chinese_number(raw)
-    return ("ar" if style in ("ti", "q") else style), number
+    return ("ar" if style in ("ti", "q", "wt") else style), number
 
 
 def chinese_number(text: str) -> int | None:
@@ -186,9 +228,10 @@ def join_lines(text: str, one_line: bool = False) -> str:
     for prev, line in zip(lines, lines[1:], strict=False):
         broken = (
             prev[-1] not in CLOSING
-            and (len(prev) >= SHORT_LINE or any(ch in prev for ch in "：:，,；;、"))
+            and (len(prev) >= SHORT_LINE or any(ch in _body(prev) for ch in "：:，,；;、"))
             and not NUMBER_RE.match(line)
             and not BULLET_PREFIX_RE.match(line)
+            and heading_title(line) is None
         ) or line[0] in "。，,；;：:）)”’」』"
         if broken or one_line:
             ascii_gap = prev[-1].isascii() and prev[-1].isalnum() and line[0].isascii()
@@ -196,6 +239,12 @@ def join_lines(text: str, one_line: bool = False) -> str:
         else:
             out += "\n" + line
     return out
+
+
+def _body(line: str) -> str:
+    """The line without its numbering (the 、 of "2、晚班时间" is not a comma)."""
+    match = NUMBER_RE.match(line)
+    return line[match.end() :] if match else line
 
 
 _SUB_RE = re.compile(
@@ -211,8 +260,9 @@ MARKER_RE = re.compile(
     r"【\s*(?:参考)?答案?\s*】|\[\s*(?:参考)?答案?\s*\]"
     r"|参考答案(?:要点)?[ \t\u3000]*(?:[:：]|(?=\n)|$)"
     r"|(?<![回解问应作])答(?:案要点|案)?[ \t\u3000]*[:：]"
+    r"|(?<![^\n？?])(?:A|回答)[ \t]*[:：]"  # "Q1：…？\nA：…" (at a line start or after ？)
 )
-ASK_PREFIX_RE = re.compile(r"^问\s*[:：]\s*")
+ASK_PREFIX_RE = re.compile(r"^(?:问题?|Q)\s*[:：]\s*")
 QMARKS = "？?"
 INTERROGATIVE_RE = re.compile(
     r"什么|哪些|哪个|哪里|哪儿|哪几|如何|怎样|怎么|为什么|为何|多少|几[个种项条类点天次]"
@@ -237,6 +287,8 @@ def short_title(line: str) -> bool:
 
 def heading_title(line: str) -> str | None:
     """The title if the line is a heading on its own (rule 4), else None."""
+    if MARKER_RE.match(line):
+        return None  # "【答案】" alone on its line
     for pattern in (_MD_HEADING_RE, _BRACKET_HEADING_RE):
         match = pattern.match(line)
         if match:
@@ -279,7 +331,7 @@ def key_points(answer: str) -> tuple[str, tuple[str, ...]]:
         for token in tokens[index + 1 :]:
             if token[2] == style and token[3] == chain[-1][3] + 1:
                 chain.append(token)
-        if len(chain) < 2:
+        if len(chain) < 2 or _runs_on(answer[chain[-1][1] :]):
             continue
         ends = [start for start, *_ in chain[1:]] + [len(answer)]
         points = tuple(
@@ -289,6 +341,16 @@ def key_points(answer: str) -> tuple[str, tuple[str, ...]]:
         if all(len(point) >= 2 for point in points):
             return answer[: chain[0][0]].strip(), points
     return "", ()
+
+
+def _runs_on(last: str) -> bool:
+    """Does the last sub-point's text run on into a numbered line or a heading? Then the
+    answer keeps its lines rather than gluing them to the point."""
+    return any(
+        NUMBER_RE.match(line) or BULLET_PREFIX_RE.match(line) or heading_title(line)
+        for line in (row.strip() for row in last.split("\n")[1:])
+        if line
+    )
 
 
 # -- deciding, and writing the draft (fromtext.py) ----------------------------------------
@@ -385,3 +447,34 @@ def draft_item(pair, title: str) -> tuple[Item | None, str]:
         source=source[: sx.MAX_FIELD_LENGTH["source"]],
         line=pair.line,
     ), ""
+
+
+def extend_question(doc: str, pos: int, window: int) -> int:
+    """After a question's ？: take in a short second question ("够卖吗？") and closing
+    brackets or quotes, so the answer starts where it does."""
+    while True:
+        rest = doc[pos : min(window, pos + 16)]
+        qmark = min((rest.find(q) for q in QMARKS if q in rest), default=-1)
+        if qmark < 0 or re.search(r"[。\n]", rest[:qmark]) or NUMBER_RE.search(rest[:qmark]):
+            break
+        pos += qmark + 1
+    while pos < len(doc) and doc[pos] in '”"’」』）)':
+        pos += 1
+    return pos
+
+
+def export_items(
+    bank_id: str, title: str, roles: tuple[str, ...], items: list[tuple[str, Item, object]]
+) -> tuple[str, list[int]]:
+    """The bank text, and the index into `items` of each item in the order written."""
+    groups: dict[str, list[int]] = {}
+    for index, (section, _, _) in enumerate(items):
+        if section not in groups and len(groups) >= sx.MAX_BANK_SECTIONS - 1:
+            section = DEFAULT_SECTION
+        groups.setdefault(section, []).append(index)
+    sections = tuple(
+        Section(name, roles, tuple(items[i][1] for i in indexes))
+        for name, indexes in groups.items()
+    )
+    bank = Bank(id=bank_id, title=title, roles=roles, sections=sections)
+    return export_bank(bank), [i for indexes in groups.values() for i in indexes]

@@ -106,3 +106,22 @@ def test_a_refused_published_password_is_not_a_failed_login(served):
 )
 def test_what_counts_as_the_development_server_on_loopback(environ, expected):
     assert dev_server_on_loopback(environ) is expected
+
+
+def test_the_demo_trainer_is_in_charge_of_the_front_desk_banks(app):
+    """So that a trainer trying the demo finds banks to edit in the browser."""
+    from sqlalchemy import select
+
+    from quizapp.demo import DEMO_TRAINER_BANKS, create_demo
+    from quizapp.extensions import db
+    from quizapp.models import Bank, Employee
+    from tests.factories import T0, load_bank
+
+    load_bank()
+    load_bank("---\nid: property\ntitle: 物业\nroles: 客服前台\n---\n\n# 一\n\n## 问？\n答案：答\n")
+    create_demo(db.session, T0)
+    db.session.commit()
+    trainer = db.session.scalar(select(Employee).where(Employee.employee_no == "T001"))
+    owners = dict(db.session.execute(select(Bank.slug, Bank.owner_id)).all())
+    assert owners["property"] == trainer.id
+    assert all(owners[slug] is None for slug in owners if slug not in DEMO_TRAINER_BANKS)

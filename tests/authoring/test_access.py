@@ -75,7 +75,7 @@ def test_a_trainer_cannot_reach_another_trainers_draft_or_bank(app, world):
         assert client.post(path, data={"csrf_token": tok}).status_code == 404, path
     assert (
         client.post(
-            f"/authoring/drafts/{draft}", data={"csrf_token": tok, "source": "x"}
+            f"/authoring/drafts/{draft}/save", data={"csrf_token": tok, "source": "x"}
         ).status_code
         == 404
     )
@@ -139,7 +139,7 @@ def test_an_admin_may_do_everything(app, world):
 
 @pytest.mark.parametrize(
     "path",
-    ["/authoring/upload", "/authoring/drafts/{draft}/publish", "/authoring/drafts/{draft}"],
+    ["/authoring/upload", "/authoring/drafts/{draft}/publish", "/authoring/drafts/{draft}/save"],
 )
 def test_csrf_is_enforced(app, world, path):
     client = client_for(app, "T1")

@@ -125,7 +125,7 @@ def test_nothing_typed_is_lost_when_a_draft_is_saved(trainer):
     draft = draft_id(upload_text(trainer, BANK))
     typed = BANK.replace("客服题库", "客服题库（修订）") + "\n## 半截的题目\n"
     response = trainer.post(
-        f"/authoring/drafts/{draft}",
+        f"/authoring/drafts/{draft}/save",
         data={"source": typed, "csrf_token": token(trainer)},
         follow_redirects=True,
     )
