@@ -21,7 +21,7 @@ from ..i18n import N_
 from ..models import Employee, Exam, ExamAnswer, ExamAttempt
 from ..people import audit
 from ..study.answers import _lock_employee
-from ..study.standing import forget as forget_standing
+from ..study.readiness_cache import forget as forget_standing
 from .errors import ExamError
 from .taking import rescore
 

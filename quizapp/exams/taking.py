@@ -37,8 +37,8 @@ from ..study.answers import _lock_employee, _record
 from ..study.curriculum import role_settings
 from ..study.items import ItemView, load_item
 from ..study.memory import to_srs
+from ..study.readiness_cache import forget as forget_standing
 from ..study.session import Ticket
-from ..study.standing import forget as forget_standing
 from . import draw as drawing
 from . import scoring
 from .errors import ExamError, StaleAnswer

@@ -26,8 +26,8 @@ from .curriculum import required_item, role_settings
 from .errors import StudyError
 from .items import ItemView, load_item
 from .memory import STATE_COLUMNS, from_columns, state_columns, store
+from .readiness_cache import forget as forget_readiness
 from .session import Ticket
-from .standing import forget as forget_readiness
 
 MAX_KEY = 100  # characters of an idempotency key
 

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 import numpy as np
 from sqlalchemy import (
     ColumnElement,
     and_,
-    bindparam,
     delete,
     exists,
     func,
@@ -48,9 +47,11 @@ from ..models.people import ACTIVE
 from ..readiness.days import study_day_ordinals
 from .curriculum import Cohort, required_of_cohorts, role_settings
 from .memory_arrays import CHUNK, Curriculum, item_memory, memory_rows
+from .readiness_cache import ANSWERED, FORECAST_REUSE, from_cache, to_cache
 from .recent import Recent, recent_answers
 
 STORE_EVERY = 500  # hires computed and cached per transaction
+
 
 # What each status and each at-risk reason is called on the pages and in the exports
 # (translated where shown: the `status_label` and `reason_label` template filters).
@@ -118,38 +119,6 @@ class Standing:
         }
 
 
-_CACHED = (
-    "required",
-    "seen",
-    "expected_known",
-    "readiness_at_go_live",
-    "red_lines",
-    "red_lines_at_risk",
-    "status",
-    "forecast_ready",
-    "last_active",
-    "reasons",
-)
-
-
-def _to_cache(standing: Standing) -> dict:
-    figures = {name: getattr(standing, name) for name in _CACHED}
-    for name in ("forecast_ready", "last_active"):
-        figures[name] = figures[name].isoformat() if figures[name] else None
-    figures["reasons"] = list(standing.reasons)
-    return figures
-
-
-def _from_cache(figures: dict) -> dict:
-    values = {name: figures[name] for name in _CACHED}
-    for name in ("forecast_ready", "last_active"):
-        values[name] = date.fromisoformat(values[name]) if values[name] else None
-    values["reasons"] = tuple(values["reasons"])
-    required = values["required"]
-    values["readiness"] = values["expected_known"] / required if required else 0.0
-    return values
-
-
 def hires() -> ColumnElement[bool]:
     """Active people who study (hold the employee access role): the people readiness is
     about."""
@@ -196,6 +165,7 @@ def standings(
             ReadinessCache.study_day,
             ReadinessCache.basis,
             ReadinessCache.figures,
+            ReadinessCache.computed_at,
         )
         .outerjoin(Site, Site.id == Employee.site_id)
         .outerjoin(trainer, trainer.id == Employee.trainer_id)
@@ -248,11 +218,22 @@ def standings(
             exam_passed,
             row[9],
         )
-        cached_day, cached_basis, figures = row[10:]
-        if use_cache and cached_day == hire.today and cached_basis == hire.basis and figures:
-            found[pid] = hire.standing(**_from_cache(figures))
-        else:
-            stale.append(hire)
+        cached_day, cached_basis, figures, computed_at = row[10:]
+        fresh_day = use_cache and cached_day == hire.today and bool(figures)
+        if fresh_day and cached_basis == hire.basis:
+            found[pid] = hire.standing(**from_cache(figures))
+            continue
+        if (
+            fresh_day
+            and cached_basis == ANSWERED + hire.basis
+            and computed_at is not None
+            and now - srs.to_utc(computed_at) < FORECAST_REUSE
+        ):
+            forecast = figures.get("forecast_ready")
+            hire = replace(
+                hire, reuse_forecast=(date.fromisoformat(forecast) if forecast else None,)
+            )
+        stale.append(hire)
     # Computed and cached a part at a time: a first view of the day that runs out of time
     # (a worker timeout) still leaves what it computed for the next one.
     for start in range(0, len(stale), STORE_EVERY):
@@ -284,6 +265,7 @@ class _Hire:
     assigned: tuple[Assigned, ...] = ()  # started assignments with items to learn
     exam_passed: bool | None = None
     site_id: int | None = None  # company facts of the site may hide items
+    reuse_forecast: tuple[date | None] | None = None  # (forecast,): see FORECAST_REUSE
 
     @property
     def cohort(self) -> Cohort:
@@ -416,17 +398,20 @@ def _assess(
     introduced_today = int(
         np.count_nonzero(memory.last_day[positions[once]] == hire.today.toordinal())
     )
-    forecast = readiness.forecast_ready(
-        memory,
-        hire.today,
-        hire.target,
-        hire.settings,
-        recent.answers_per_day(hire.today, hire.settings),
-        go_live=hire.go_live,
-        answered_today=recent.today,
-        introduced_today=introduced_today,
-        right_share=recent.right_share,
-    )
+    if hire.reuse_forecast is not None:
+        [forecast] = hire.reuse_forecast
+    else:
+        forecast = readiness.forecast_ready(
+            memory,
+            hire.today,
+            hire.target,
+            hire.settings,
+            recent.answers_per_day(hire.today, hire.settings),
+            go_live=hire.go_live,
+            answered_today=recent.today,
+            introduced_today=introduced_today,
+            right_share=recent.right_share,
+        )
     result = readiness.assess(
         memory,
         hire.today,
@@ -465,7 +450,7 @@ def _store(
             "employee_id": hire.person_id,
             "study_day": hire.today,
             "basis": hire.basis,
-            "figures": _to_cache(fresh[hire.person_id]),
+            "figures": to_cache(fresh[hire.person_id]),
             "computed_at": now,
         }
         for hire in stale
@@ -481,14 +466,3 @@ def _store(
         session.commit()
     except OperationalError:
         session.rollback()
-
-
-def forget(session: Session, employee_id: int) -> None:
-    """Drop one hire's cached figures (their answers changed): part of the caller's
-    transaction."""
-    session.execute(_FORGET, {"employee_id": employee_id})
-
-
-_FORGET = delete(ReadinessCache.__table__).where(
-    ReadinessCache.__table__.c.employee_id == bindparam("employee_id")
-)

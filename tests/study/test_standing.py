@@ -7,9 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from quizapp import readiness
 from quizapp.extensions import db
 from quizapp.models import Employee, ReadinessCache
 from quizapp.study.answers import undo_last
+from quizapp.study.readiness_cache import ANSWERED
 from quizapp.study.standing import standings
 from tests.factories import T0, make_person
 from tests.study.util import answer
@@ -32,7 +34,12 @@ CLI_KEYS = {
 
 
 def _cached() -> int:
-    return db.session.scalar(select(func.count()).select_from(ReadinessCache))
+    """Cached figures that can be used as they are (an answer marks them stale)."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(ReadinessCache)
+        .where(~ReadinessCache.basis.startswith(ANSWERED))
+    )
 
 
 def test_not_started_hires_and_staff_are_told_apart(hire):
@@ -54,6 +61,27 @@ def test_the_cache_is_used_then_dropped_by_an_answer_and_an_undo(hire):
     db.session.commit()
     assert _cached() == 0
     assert standings(db.session, T0 + timedelta(hours=6))[0].seen == 1
+
+
+def test_an_answer_reuses_a_recent_forecast_and_recomputes_the_rest(hire, monkeypatch):
+    calls = []
+    real = readiness.forecast_ready
+    monkeypatch.setattr(
+        readiness, "forecast_ready", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    answer(hire, "ring", {"verdict": True}, now=T0)
+    first = standings(db.session, T0 + timedelta(minutes=1))[0]
+    assert len(calls) == 1
+    answer(hire, "fire", {"verdict": True}, now=T0 + timedelta(minutes=2))
+    second = standings(db.session, T0 + timedelta(minutes=3))[0]
+    # The figures follow the answer; the forecast made 2 minutes before is kept.
+    assert second.seen == 2 and len(calls) == 1
+    assert second.forecast_ready == first.forecast_ready
+    answer(hire, "ring", {"verdict": False}, now=T0 + timedelta(minutes=20))
+    assert (
+        standings(db.session, T0 + timedelta(minutes=21))[0].expected_known < second.expected_known
+    )
+    assert len(calls) == 2  # the cached figures were over FORECAST_REUSE old: recomputed
 
 
 def test_a_new_study_day_recomputes(hire):
