@@ -123,6 +123,11 @@ class SynonymTable:
         return frozenset(self.canonical.values())
 
 
+# Every item's table merges the built-in groups again with its own: their words are folded
+# once per process, not once per item.
+_fold_word = lru_cache(maxsize=16_384)(fold)
+
+
 def _merge(groups: Iterable[Iterable[str]]) -> list[list[str]]:
     parent: dict[str, str] = {}
 
@@ -134,7 +139,7 @@ def _merge(groups: Iterable[Iterable[str]]) -> list[list[str]]:
 
     order: list[str] = []
     for group in groups:
-        words = [w for w in (fold(word) for word in group) if w]
+        words = [w for w in (_fold_word(word) for word in group) if w]
         for word in words:
             if word not in parent:
                 parent[word] = word

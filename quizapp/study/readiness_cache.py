@@ -14,6 +14,10 @@ from ..models import ReadinessCache
 # ready (three quarters of the work) is taken from the figures the answer made stale when
 # they are this recent: it moves by days, not by one answer (bench/load.py).
 FORECAST_REUSE = timedelta(minutes=10)
+# The study card's one-line banner may show figures an answer made stale this long ago
+# (recomputing them costs about half of a card page); the done page, the progress page and
+# every staff view recompute them.
+BANNER_REUSE = timedelta(minutes=2)
 ANSWERED = "answered|"  # prefix of a cached basis made stale by an answer
 
 

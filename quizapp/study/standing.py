@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import numpy as np
 from sqlalchemy import (
@@ -136,6 +136,7 @@ def standings(
     use_cache: bool = True,
     today: date | None = None,
     only_hires: bool = True,
+    answered_within: timedelta | None = None,
 ) -> list[Standing]:
     """The standing of every hire matching ``where`` (conditions on Employee), by
     employee number.
@@ -148,6 +149,8 @@ def standings(
             neither read nor written then.
         only_hires: only active people with the employee access role (False: anyone
             matching ``where``, e.g. one person's report after they left).
+        answered_within: take cached figures that answers made stale as they are, when
+            computed less than this long ago (the study card's banner: BANNER_REUSE).
     """
     trainer = aliased(Employee)
     rows = session.execute(
@@ -223,12 +226,12 @@ def standings(
         if fresh_day and cached_basis == hire.basis:
             found[pid] = hire.standing(**from_cache(figures))
             continue
-        if (
-            fresh_day
-            and cached_basis == ANSWERED + hire.basis
-            and computed_at is not None
-            and now - srs.to_utc(computed_at) < FORECAST_REUSE
-        ):
+        answered = fresh_day and cached_basis == ANSWERED + hire.basis
+        age = now - srs.to_utc(computed_at) if computed_at is not None else None
+        if answered and answered_within is not None and age is not None and age < answered_within:
+            found[pid] = hire.standing(**from_cache(figures))
+            continue
+        if answered and age is not None and age < FORECAST_REUSE:
             forecast = figures.get("forecast_ready")
             hire = replace(
                 hire, reuse_forecast=(date.fromisoformat(forecast) if forecast else None,)

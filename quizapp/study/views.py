@@ -43,6 +43,7 @@ from .errors import StudyError
 from .items import ItemView, load_item
 from .mistakes import mistakes, practice_round
 from .progress import report
+from .readiness_cache import BANNER_REUSE
 from .session import Card, Ticket, day_summary, present, today_counts, today_plan
 from .standing import standings
 
@@ -91,12 +92,19 @@ def _error(error: StudyError):
     ), error.status
 
 
-def _banner(employee: Employee, now: datetime) -> dict | None:
+def _banner(employee: Employee, now: datetime, on_card: bool = False) -> dict | None:
     """The one line of readiness on the study page: the day-cached figures of the cohort
-    table (one person), None without anything to learn."""
+    table (one person), None without anything to learn. On a card they may be a little
+    behind the last answers (BANNER_REUSE)."""
     if employee.job_role_id is None:
         return None
-    [standing] = standings(db.session, now, [Employee.id == employee.id], only_hires=False)
+    [standing] = standings(
+        db.session,
+        now,
+        [Employee.id == employee.id],
+        only_hires=False,
+        answered_within=BANNER_REUSE if on_card else None,
+    )
     if not standing.required:
         return None
     today = srs.study_day(now, role_settings(employee.job_role))
@@ -111,7 +119,7 @@ def session():
     fresh = request.args.get("new") == "1"  # a finished batch's 继续 / 再学一会
     employee = current_user._get_current_object()
     # First: the figures may be cached (committed) before today's plan is read.
-    banner = _banner(employee, now)
+    banner = _banner(employee, now, on_card=True)
     tasks = person_tasks(db.session, employee, now)
     items = role_items(db.session, employee, now)
     counts = today_counts(db.session, employee, now)
@@ -124,6 +132,7 @@ def session():
         cookie[BATCH_KEY] = batch.to_dict()
     if not plan.cards or batch.finished(counts.answered):
         summary = day_summary(db.session, employee, now)
+        banner = _banner(employee, now)  # the day's result: up to the last answer
         return render_template(
             "study/done.html",
             summary=summary,

@@ -31,6 +31,17 @@ def test_replaying_the_log_reproduces_every_memory_state(hire):
         assert (to_srs(row) if row else None) == replayed, key
 
 
+def test_an_answer_that_reaches_the_row_late_still_replays(hire):
+    # A hand-in stamped at T0 + 1 min waited for the row behind an answer stamped at
+    # T0 + 2 min: it is applied second, so it must replay second.
+    first = answer(hire, "ring", {"verdict": True}, now=T0 + timedelta(minutes=2))
+    late = answer(hire, "ring", {"verdict": False}, now=T0 + timedelta(minutes=1))
+    assert late.server_time == first.server_time and late.id > first.id
+    replayed = replay_state(db.session, hire, item("ring").id)
+    assert to_srs(state_of(hire, "ring")) == replayed
+    assert replayed.lapses == 1
+
+
 def test_changed_content_sends_learners_back_to_relearning(app, hire):
     answer(hire, "three", {"self_rating": "good"})
     answer(hire, "ring", {"verdict": True})

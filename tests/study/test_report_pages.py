@@ -161,6 +161,26 @@ def test_the_study_page_shows_one_line_of_readiness(app):
     assert f"距上岗还有 10 天，预计掌握 {percent}%" in page
 
 
+def test_a_card_may_show_a_banner_minutes_old_the_done_page_never(app, monkeypatch):
+    from quizapp.study import views
+    from quizapp.study.readiness_cache import BANNER_REUSE
+
+    asked = []
+    real = views.standings
+    monkeypatch.setattr(
+        views, "standings", lambda *a, **k: asked.append(k["answered_within"]) or real(*a, **k)
+    )
+    world()
+    client = client_of(app, "E1")
+    assert 'name="ticket"' in client.get("/study/").get_data(as_text=True)
+    assert asked == [BANNER_REUSE]
+    db.session.scalar(select(JobRole).where(JobRole.name == "客服前台")).daily_new_cap = 0
+    db.session.commit()
+    asked.clear()
+    assert "现在没有要学的题" in client.get("/study/").get_data(as_text=True)
+    assert asked[-1] is None
+
+
 def test_the_done_page_shows_the_line_too(app):
     hire = world()
     db.session.scalar(select(JobRole).where(JobRole.name == "客服前台")).daily_new_cap = 0

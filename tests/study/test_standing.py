@@ -84,6 +84,21 @@ def test_an_answer_reuses_a_recent_forecast_and_recomputes_the_rest(hire, monkey
     assert len(calls) == 2  # the cached figures were over FORECAST_REUSE old: recomputed
 
 
+def test_the_card_banner_may_show_figures_an_answer_made_stale_minutes_ago(hire):
+    answer(hire, "ring", {"verdict": True}, now=T0)
+    before = standings(db.session, T0 + timedelta(seconds=30))[0]
+    answer(hire, "fire", {"verdict": True}, now=T0 + timedelta(minutes=1))
+    within = timedelta(minutes=2)
+    # Computed 60 s before: the banner takes them as they are; the cache stays stale.
+    banner = standings(db.session, T0 + timedelta(seconds=90), answered_within=within)[0]
+    assert banner.seen == before.seen == 1 and _cached() == 0
+    # Anyone else recomputes them, and so does the banner once they are too old.
+    assert standings(db.session, T0 + timedelta(seconds=100))[0].seen == 2
+    answer(hire, "ring", {"verdict": True}, now=T0 + timedelta(minutes=3))
+    later = standings(db.session, T0 + timedelta(minutes=5), answered_within=within)[0]
+    assert later.seen == 2 and _cached() == 1
+
+
 def test_a_new_study_day_recomputes(hire):
     answer(hire, "ring", {"verdict": True}, now=T0)
     today = standings(db.session, T0 + timedelta(hours=1))[0]
