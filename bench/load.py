@@ -30,6 +30,9 @@ workers are killed and the database is locked, 100 of them sitting one timed exa
    acknowledged to a client (a 2xx/3xx answer), no idempotency key twice, every memory
    state equal to a replay of its review log, one attempt per exam taker with every
    acknowledged save present, nothing saved or handed in after deadline + grace.
+6. For a long run (--soak): requests, 5xx and answer p50/p99 for each minute
+   ("per_minute") and the workers' resident memory every 10 s ("rss": [s, MiB summed,
+   MiB of the largest worker]), to show whether anything drifts or grows.
 
 Every loop is bounded in count and time; only 127.0.0.1 is contacted. The client threads
 run on the same machine as the server and take CPU from it. Figures: docs/benchmarks.md.
@@ -45,6 +48,7 @@ import signal
 import sqlite3
 import threading
 import time
+from pathlib import Path
 
 from load_check import reconcile
 from load_client import Behaviour, Record, log_in, study
@@ -198,6 +202,10 @@ def run(args) -> dict:
                         args=(client, number, record, behaviour, index, deadline, think[1]),
                     )
                 )
+            rss: list = []
+            threads.append(
+                threading.Thread(target=sample_rss, args=(server.pid, t0, deadline, rss))
+            )
             if args.kills_per_minute > 0:
                 kill_args = (server.pid, args.kills_per_minute, deadline, kills, 7)
                 threads.append(threading.Thread(target=kill_workers, args=kill_args))
@@ -217,9 +225,48 @@ def run(args) -> dict:
         log_tail = log_text[-4000:]
         server_ms = server_times(log_text)
         checked = reconcile(url, SECRET, record, info["exam_id"])
-    return server_ms | summarise(
+    result = summarise(
         args, record, checked, info, kills, windows, t0, deadline, ended, setup_s, login_s, log_tail
     )
+    return server_ms | result | {"per_minute": per_minute(record, t0, deadline), "rss": rss}
+
+
+def sample_rss(master: int, t0: float, deadline: float, found: list, every: float = 10.0):
+    """Every `every` s until the deadline: the workers' resident memory (MiB, summed and
+    largest), to see whether a long run (--soak) grows."""
+    while (now := time.monotonic()) < deadline:
+        sizes = []
+        for pid in worker_pids(master):
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue  # killed meanwhile
+            kib = next(
+                (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")),
+                0,
+            )
+            sizes.append(kib / 1024)
+        if sizes:
+            found.append([round(now - t0), round(sum(sizes)), round(max(sizes))])
+        time.sleep(min(every, max(0.0, deadline - time.monotonic())))
+
+
+def per_minute(record: Record, t0: float, deadline: float) -> list[dict]:
+    """Requests, 5xx and answer p50/p99 for each minute of the run: drift over a soak."""
+    minutes: dict[int, list] = {}
+    for what, started, elapsed, status, _retry in record.requests:
+        if t0 <= started < deadline:
+            minutes.setdefault(int((started - t0) // 60), []).append((what, elapsed, status))
+    return [
+        {
+            "minute": minute,
+            "requests": len(rows),
+            "errors_5xx": sum(1 for _w, _e, status in rows if status >= 500),
+            "answer_p50_ms": percentile([e for w, e, _s in rows if w == "answer"], 0.5),
+            "answer_p99_ms": percentile([e for w, e, _s in rows if w == "answer"], 0.99),
+        }
+        for minute, rows in sorted(minutes.items())
+    ]
 
 
 def server_times(log_text: str) -> dict:
@@ -412,6 +459,11 @@ def main() -> None:
     )
     print(f"statuses: {result['status_counts']}; network errors: {result['network_errors']}")
     print(f"exam: {exam}")
+    for minute in result["per_minute"]:
+        print(f"  minute {minute['minute']}: {minute}")
+    if result["rss"]:
+        first, last = result["rss"][0], result["rss"][-1]
+        print(f"workers' memory: {first[1]} MiB at {first[0]} s, {last[1]} MiB at {last[0]} s")
     missed = result["targets_missed"]
     print("targets: all met" if not missed else "targets missed: " + "; ".join(missed))
 
