@@ -1,8 +1,9 @@
 """gunicorn settings for `make serve` (`gunicorn -c gunicorn.conf.py wsgi:app`).
 
-Command-line options (--workers, --bind) override these. Each worker loads the grader's
-dictionaries as it starts, so no employee's first typed answer waits for jieba, and writes
-one JSON line per request (logger `quizapp.request`) to stderr.
+Command-line options (--workers, --bind) override these. The grader's dictionaries are
+loaded before the first request (in the master, see preload_app; post_fork makes sure), so
+no employee's first typed answer waits for jieba, and each worker writes one JSON line per
+request (logger `quizapp.request`) to stderr.
 """
 
 from __future__ import annotations
@@ -14,6 +15,11 @@ workers = int(os.environ.get("QUIZAPP_WORKERS", "4"))
 timeout = 30
 graceful_timeout = 30
 keepalive = 5
+# The app and the grader's dictionaries load once, in the master, before the workers fork:
+# a worker restarted after a crash or a timeout serves at once instead of spending seconds
+# of CPU loading jieba again, and the dictionaries' memory pages are shared. New code
+# therefore needs a restart of gunicorn, not a HUP.
+preload_app = True
 
 
 def post_fork(server, worker) -> None:

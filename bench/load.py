@@ -32,7 +32,9 @@ workers are killed and the database is locked, 100 of them sitting one timed exa
    acknowledged save present, nothing saved or handed in after deadline + grace.
 6. For a long run (--soak): requests, 5xx and answer p50/p99 for each minute
    ("per_minute") and the workers' resident memory every 10 s ("rss": [s, MiB summed,
-   MiB of the largest worker]), to show whether anything drifts or grows.
+   MiB of the largest worker]), to show whether anything drifts or grows. Always: the CPU
+   seconds gunicorn used (from its start to its stop) and this client used (from the
+   first login to the end), to see how the two cores were shared.
 
 Every loop is bounded in count and time; only 127.0.0.1 is contacted. The client threads
 run on the same machine as the server and take CPU from it. Figures: docs/benchmarks.md.
@@ -170,11 +172,13 @@ def run(args) -> dict:
         setup_s = time.monotonic() - began
         port = free_port()
         env = app_env(url, BUSY_MS)
+        cpu_before = os.times()  # gunicorn's CPU reaches children_* once it is reaped
         server = start_gunicorn(env, port, args.workers, args.threads, folder / "gunicorn.log")
         kills: list = []
         windows: list = []
         try:
             began = time.monotonic()
+            client_cpu = time.process_time()
             clients = log_in_all(port, info["numbers"], record)
             login_s = time.monotonic() - began
             t0 = time.monotonic()
@@ -219,8 +223,13 @@ def run(args) -> dict:
             for thread in threads:
                 thread.join(args.seconds + info["exam_seconds"] + 180)
             ended = time.monotonic()
+            client_cpu = time.process_time() - client_cpu
         finally:
             stop(server)
+        cpu_after = os.times()
+        server_cpu = (cpu_after.children_user + cpu_after.children_system) - (
+            cpu_before.children_user + cpu_before.children_system
+        )
         log_text = (folder / "gunicorn.log").read_text(errors="replace")
         log_tail = log_text[-4000:]
         server_ms = server_times(log_text)
@@ -228,7 +237,16 @@ def run(args) -> dict:
     result = summarise(
         args, record, checked, info, kills, windows, t0, deadline, ended, setup_s, login_s, log_tail
     )
-    return server_ms | result | {"per_minute": per_minute(record, t0, deadline), "rss": rss}
+    requests = len(record.requests)
+    cpu = {
+        # From gunicorn's start to its stop: booting and re-booting killed workers
+        # (each loads jieba's dictionary) included; a PostgreSQL server's is not.
+        "server_cpu_s": round(server_cpu, 1),
+        "server_cpu_ms_per_request": round(1000 * server_cpu / max(1, requests), 1),
+        "client_cpu_s": round(client_cpu, 1),
+        "cores": os.cpu_count(),
+    }
+    return server_ms | result | cpu | {"per_minute": per_minute(record, t0, deadline), "rss": rss}
 
 
 def sample_rss(master: int, t0: float, deadline: float, found: list, every: float = 10.0):
@@ -458,6 +476,10 @@ def main() -> None:
         f"({result['busy_503_during_lock']} × 503 during it); other 5xx: {result['errors_5xx']}"
     )
     print(f"statuses: {result['status_counts']}; network errors: {result['network_errors']}")
+    print(
+        f"CPU: gunicorn {result['server_cpu_s']} s ({result['server_cpu_ms_per_request']} ms "
+        f"a request), this client {result['client_cpu_s']} s, on {result['cores']} cores"
+    )
     print(f"exam: {exam}")
     for minute in result["per_minute"]:
         print(f"  minute {minute['minute']}: {minute}")

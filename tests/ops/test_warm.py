@@ -46,6 +46,8 @@ def test_gunicorn_warms_each_worker(monkeypatch):
     monkeypatch.setattr(requestlog, "send_to_stderr", lambda: calls.append("log"))
     config = _gunicorn_config()
     assert config.workers >= 1
+    # Loaded once before the fork, so a restarted worker does not load jieba again.
+    assert config.preload_app is True
     config.post_fork(server=object(), worker=object())
     assert sorted(calls) == ["log", "warm"]
 
