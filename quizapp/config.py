@@ -51,6 +51,6 @@ class Config:
     BUSY_RETRY_AFTER = 2
 
     # Load the grader's dictionaries (jieba …) when the app is created rather than on the
-    # first typed answer (QUIZAPP_WARM_UP=1 or QUIZAPP_WARM=1). gunicorn does it per worker
-    # (gunicorn.conf.py); tests leave it off.
+    # first typed answer (QUIZAPP_WARM_UP=1 or QUIZAPP_WARM=1). gunicorn does it once, in
+    # the master (gunicorn.conf.py, preload_app); tests leave it off.
     WARM_UP = False
