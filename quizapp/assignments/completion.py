@@ -233,10 +233,17 @@ class Task:
     progress: Progress
 
 
-def person_tasks(session: Session, employee: Employee, now: datetime) -> list[Task]:
+def person_tasks(
+    session: Session,
+    employee: Employee,
+    now: datetime,
+    assigned: Sequence[Assigned] | None = None,
+) -> list[Task]:
     """The started live assignments reaching the employee, overdue first, then by due
-    date. A fixed number of queries."""
-    assigned = assigned_to(session, employee, now)
+    date. A fixed number of queries. ``assigned``: what `assigned_to` returned for them
+    now, when the caller has read it already."""
+    if assigned is None:
+        assigned = assigned_to(session, employee, now)
     if not assigned:
         return []
     person = Person(

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
+from types import SimpleNamespace
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..models import Assignment, Employee
@@ -101,19 +103,41 @@ def _query():
     )
 
 
+_LIVE = _query().where(Assignment.archived_at.is_(None))  # built once: every banner reads it
+
+
 def live_assignments(session: Session) -> list[Assigned]:
     """Every live (not archived) assignment: three queries, however many."""
-    rows = session.scalars(_query().where(Assignment.archived_at.is_(None))).all()
-    return [Assigned.of(row) for row in rows]
+    return [Assigned.of(row) for row in session.scalars(_LIVE).all()]
 
 
 def assignments_of(session: Session, person: Employee) -> list[Assigned]:
     """The live assignments reaching one person (started or not)."""
     if person.status != ACTIVE:
         return []
-    return [
-        Assigned.of(row) for row in session.scalars(_query().where(reaching(Assignment, person)))
-    ]
+    values = {
+        "id": person.id,
+        "trainer_id": person.trainer_id,
+        "job_role_id": person.job_role_id,
+        "site_id": person.site_id,
+    }
+    statement = _reaching_query(frozenset(name for name, value in values.items() if value is None))
+    params = {name: value for name, value in values.items() if value is not None}
+    return [Assigned.of(row) for row in session.scalars(statement, params)]
+
+
+@lru_cache(maxsize=16)
+def _reaching_query(missing: frozenset[str]):
+    """`audience.reaching` for a person whose ``missing`` attributes are None, built once
+    (every study page asks; building it costs more than running it): the person's other
+    attributes are parameters. A None stays a literal, so it compares as before (IS NULL)."""
+    person = SimpleNamespace(
+        **{
+            name: None if name in missing else bindparam(name)
+            for name in ("id", "trainer_id", "job_role_id", "site_id")
+        }
+    )
+    return _query().where(reaching(Assignment, person))
 
 
 class AssignmentIndex:

@@ -181,11 +181,17 @@ _STATES_OF = select(
 )
 
 
-def role_items(session: Session, employee: Employee, now: datetime | None = None) -> RoleItems:
+def role_items(
+    session: Session,
+    employee: Employee,
+    now: datetime | None = None,
+    assigned: Sequence[Assigned] | None = None,
+) -> RoleItems:
     """Everything the employee must learn (their role's sections and the assignments
     reaching them that have started by their study day), with their memory of it; not
-    the items hidden from their site for want of a company fact."""
-    found = _role_items(session, employee, now)
+    the items hidden from their site for want of a company fact. ``assigned``: what
+    `assigned_to` returned for them now, when the caller has read it already."""
+    found = _role_items(session, employee, now, assigned)
     hidden = hidden_for(session, employee.site_id)
     if not hidden or not hidden & found.required.keys():
         return found
@@ -197,7 +203,12 @@ def role_items(session: Session, employee: Employee, now: datetime | None = None
     )
 
 
-def _role_items(session: Session, employee: Employee, now: datetime | None) -> RoleItems:
+def _role_items(
+    session: Session,
+    employee: Employee,
+    now: datetime | None,
+    assigned: Sequence[Assigned] | None = None,
+) -> RoleItems:
     required: dict[int, bool] = {}
     states: dict[int, srs.MemoryState] = {}
     revisions: dict[int, tuple[int, int | None]] = {}
@@ -216,7 +227,9 @@ def _role_items(session: Session, employee: Employee, now: datetime | None) -> R
             if row[2] is not None:  # the employee has a memory state of this item
                 states[item_id] = from_columns(item_id, row[2 : 2 + width])
                 revisions[item_id] = (row[2 + width], row[3 + width])
-    assigned = [a for a in assigned_to(session, employee, now) if a.contents]
+    if assigned is None:
+        assigned = assigned_to(session, employee, now)
+    assigned = [a for a in assigned if a.contents]
     if not assigned:
         return RoleItems(required, states, revisions)
     items, deadlines = assigned_items(session, assigned, employee.hire_date)

@@ -38,7 +38,7 @@ from .answers import (
     undo_last,
 )
 from .batch import Batch, current_batch
-from .curriculum import role_items, role_settings
+from .curriculum import assigned_to, role_items, role_settings
 from .errors import StudyError
 from .items import ItemView, load_item
 from .mistakes import mistakes, practice_round
@@ -120,8 +120,10 @@ def session():
     employee = current_user._get_current_object()
     # First: the figures may be cached (committed) before today's plan is read.
     banner = _banner(employee, now, on_card=True)
-    tasks = person_tasks(db.session, employee, now)
-    items = role_items(db.session, employee, now)
+    # The assignments reaching them, read once for the tasks and the items.
+    assigned = assigned_to(db.session, employee, now)
+    tasks = person_tasks(db.session, employee, now, assigned)
+    items = role_items(db.session, employee, now, assigned)
     counts = today_counts(db.session, employee, now)
     plan = today_plan(db.session, employee, now, more=more, items=items, counts=counts)
     planned = (len(plan.cards), sum(1 for card in plan.cards if not card.is_new))

@@ -12,7 +12,7 @@ from quizapp.assignments.service import NewAssignment, create_assignment
 from quizapp.extensions import db
 from quizapp.models import Assignment, Exam, JobRole
 from quizapp.models.types import utcnow
-from tests.factories import csrf_token, login, statements_for
+from tests.factories import csrf_token, login, make_person, statements_for
 
 from .conftest import bank_id
 
@@ -179,3 +179,14 @@ def test_the_study_page_costs_the_same_with_more_tasks(world, client):
     page = client.get("/study/").get_data(as_text=True)
     assert f"/exam/{exams[1].id}" in page  # links to the exam (not followed here)
     assert statements_for(client, "/study/") == one
+
+
+def test_the_study_page_shows_an_assignments_task_and_its_cards(world, client):
+    # Someone without a job role learns only what is assigned: the page reads the
+    # assignments once, for the tasks and for the cards.
+    make_person("N0")
+    make(world["H1"], title="消防专项", audience="people", employee_nos=["N0"])
+    login(client, "N0")
+    page = client.get("/study/").get_data(as_text=True)
+    assert "我的任务" in page and "消防专项" in page
+    assert "灭火器压力表指针应在哪个区？" in page  # the assigned bank's first item

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from quizapp import readiness
 from quizapp.extensions import db
-from quizapp.models import Employee, ReadinessCache
+from quizapp.models import Employee, JobRole, ReadinessCache
 from quizapp.study.answers import undo_last
 from quizapp.study.readiness_cache import ANSWERED
 from quizapp.study.standing import standings
@@ -47,6 +47,21 @@ def test_not_started_hires_and_staff_are_told_apart(hire):
     [only] = standings(db.session, T0)
     assert only.employee_no == "E1" and only.status == "not_started"
     assert (only.required, only.seen, only.readiness) == (6, 0, 0.0)
+
+
+def test_each_hire_is_judged_by_their_own_roles_settings(hire):
+    # Only the job roles of the people asked about are read: one person's banner reads one.
+    other = make_person("E2", job_role="营业厅营业员")
+    make_person("E3")  # no job role: the default settings
+    targets = {"客服前台": 0.8, "营业厅营业员": 0.95}
+    for role in db.session.scalars(select(JobRole)):
+        role.readiness_target = targets.get(role.name, 0.7)
+    db.session.commit()
+    everyone = {s.employee_no: s.target for s in standings(db.session, T0)}
+    assert everyone == {"E1": 0.8, "E2": 0.95, "E3": 0.9}
+    for person in (hire, other):
+        [one] = standings(db.session, T0, [Employee.id == person.id], use_cache=False)
+        assert one.target == everyone[person.employee_no]
 
 
 def test_the_cache_is_used_then_dropped_by_an_answer_and_an_undo(hire):
