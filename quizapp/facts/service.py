@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from threading import Lock
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import String, cast, func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from ..bank import variables as vx
@@ -77,22 +80,66 @@ def version(session: Session) -> str:
     return f"{count}@{latest}"
 
 
+@dataclass(frozen=True)
+class _VariableItems:
+    """The live items whose text uses a variable, with their banks' defaults: what
+    `hidden_by_site` needs of the banks, as read under one `key`."""
+
+    key: tuple
+    rows: tuple[tuple[int, tuple[str, ...], int], ...]  # (item id, variable names, bank id)
+    defaults: dict[int, dict[str, str | None]]  # bank id → name → default
+
+
+# Items change only when a bank is imported or published, which changes its content digest
+# (and a new item raises the largest item id): read on every call, this key says whether
+# the rows kept for a database (per engine: tests and tools open several) are still its
+# rows. Kept per process, but checked against the database each time, so every app
+# server sees an import at once.
+_BANKS_KEY = select(
+    Bank.id, Bank.content_hash, select(func.max(Item.id)).scalar_subquery()
+).order_by(Bank.id)
+_variable_items: WeakKeyDictionary[Engine, _VariableItems] = WeakKeyDictionary()
+_variable_items_lock = Lock()  # gunicorn's threaded workers share it
+
+
+def _items_with_variables(session: Session) -> _VariableItems:
+    engine = session.connection().engine
+    key = tuple(tuple(row) for row in session.execute(_BANKS_KEY))
+    with _variable_items_lock:
+        kept = _variable_items.get(engine)
+    if kept is not None and kept.key == key:
+        return kept
+    rows = tuple(
+        (item_id, tuple(names or ()), bank_id)
+        for item_id, names, bank_id in session.execute(_WITH_VARIABLES)
+    )
+    defaults = {}
+    if rows:
+        defaults = {
+            bank_id: bank_defaults(variables)
+            for bank_id, variables in session.execute(
+                select(Bank.id, Bank.variables).where(Bank.id.in_({row[2] for row in rows}))
+            )
+        }
+    found = _VariableItems(key, rows, defaults)
+    # Kept only when no import committed while they were read (the key still holds).
+    if tuple(tuple(row) for row in session.execute(_BANKS_KEY)) == key:
+        with _variable_items_lock:
+            _variable_items[engine] = found
+    return found
+
+
 def hidden_by_site(
     session: Session, site_ids: Iterable[int | None]
 ) -> dict[int | None, frozenset[int]]:
     """For each site (None: people without one), the live items hidden from its people
-    because a variable they use has no value. One query when no item uses a variable,
-    three otherwise."""
+    because a variable they use has no value. One small query when no item uses a
+    variable, two otherwise (the items that use one are read again only after a bank
+    changed)."""
     site_ids = set(site_ids)
-    rows = session.execute(_WITH_VARIABLES).all()
-    if not rows:
+    variable = _items_with_variables(session)
+    if not variable.rows:
         return dict.fromkeys(site_ids, frozenset())
-    defaults = {
-        bank_id: bank_defaults(variables)
-        for bank_id, variables in session.execute(
-            select(Bank.id, Bank.variables).where(Bank.id.in_({row[2] for row in rows}))
-        )
-    }
     facts = session.execute(
         select(CompanyFact.name, CompanyFact.site_id).where(
             CompanyFact.site_id.is_(None)
@@ -106,10 +153,10 @@ def hidden_by_site(
         known = organisation | own
         found[site_id] = frozenset(
             item_id
-            for item_id, names, bank_id in rows
+            for item_id, names, bank_id in variable.rows
             if any(
-                name not in known and defaults.get(bank_id, {}).get(name) is None
-                for name in names or ()
+                name not in known and variable.defaults.get(bank_id, {}).get(name) is None
+                for name in names
             )
         )
     return found
