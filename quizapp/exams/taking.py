@@ -233,15 +233,25 @@ def _draw_paper(session, person, exam, now, rng) -> list[tuple[ItemView, float]]
         live = live.where(or_(Item.bank_id.in_(banks), Item.section_id.in_(sections)))
     # Never an item hidden from the person's site for want of a company fact.
     hidden = hidden_for(session, person.site_id)
-    rows = [row for row in session.execute(live).all() if row.id not in hidden]
-    recall = _recalls(session, person, [row.id for row in rows], now)
+    rows = [row for row in session.execute(live).all() if row[0] not in hidden]
+    # Only a "readiness" draw picks by recall: the others need the recall of the items
+    # drawn only (kept with the paper), not of every candidate.
+    by_recall = exam.draw == "readiness"
+    recall = _recalls(session, person, [row[0] for row in rows], now) if by_recall else {}
     candidates = [
-        drawing.Candidate(r.id, r.section_id, r.type, recall.get(r.id, 0.0)) for r in rows
+        drawing.Candidate(item_id, section_id, kind, recall.get(item_id, 0.0))
+        for item_id, section_id, kind in rows
     ]
     quotas = [drawing.Quota(q.count, q.section_id, q.type) for q in exam.quotas]
     section_ids = [q.section_id for q in quotas if q.section_id is not None]
-    names = dict(
-        session.execute(select(Section.id, Section.title).where(Section.id.in_(section_ids))).all()
+    names = (
+        dict(
+            session.execute(
+                select(Section.id, Section.title).where(Section.id.in_(section_ids))
+            ).all()
+        )
+        if section_ids
+        else {}
     )
     try:
         ids = drawing.draw(
@@ -255,6 +265,8 @@ def _draw_paper(session, person, exam, now, rng) -> list[tuple[ItemView, float]]
         )
     except drawing.DrawError as error:
         raise ExamError(409, error.template, **error.params) from error
+    if not by_recall:
+        recall = _recalls(session, person, ids, now)
     return [
         (load_item(session, item_id, person.site_id), recall.get(item_id, 0.0)) for item_id in ids
     ]

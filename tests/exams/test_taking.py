@@ -250,6 +250,32 @@ def test_readiness_draws_the_weakest_items_and_predicts_the_score(hire):
     assert attempt.predicted_score == pytest.approx(sum(recalls) / 4)
 
 
+@pytest.mark.parametrize("draw", ["random", "fixed"])
+def test_other_draws_predict_the_score_from_the_items_drawn(hire, draw):
+    # Only a readiness draw reads every candidate's recall; the others read the recall of
+    # the items drawn, which the paper keeps all the same.
+    from quizapp.study.answers import submit_answer
+    from quizapp.study.session import present
+
+    for key in ("ring", "fire"):
+        ticket = present(db.session, hire, item_id(key), T0 - timedelta(days=1)).ticket
+        submit_answer(
+            db.session, hire, ticket, {"verdict": True}, f"k-{key}", T0 - timedelta(days=1)
+        )
+    if draw == "fixed":
+        exam = make_exam(fixed=("ring", "paid", "fire"))
+    else:
+        exam = make_exam(quotas=((2, None, "judge"), (1, "基础", "single")))
+    attempt = start_attempt(db.session, hire, exam.id, T0, rng=random.Random(3))
+    recalls = {
+        key: row.predicted_recall
+        for key, row in zip(keys_of(attempt), attempt.answers, strict=True)
+    }
+    assert recalls.keys() == {"ring", "fire", "paid"}
+    assert recalls["ring"] > 0.5 and recalls["fire"] > 0.5 and recalls["paid"] == 0.0
+    assert attempt.predicted_score == pytest.approx(sum(recalls.values()) / 3)
+
+
 def test_reveal_rules(hire):
     now = T0 + timedelta(minutes=5)
     at_once = make_exam(fixed=("ring",))
