@@ -2,7 +2,7 @@
 models, against baseline policies (``bench/srs_simulation.py --compare``).
 
     .venv/bin/python bench/srs_simulation.py --compare [--learners 200] [--seed 20261201]
-        [--jobs 1] [--models power,exp,fsrs] [--policies name,name]
+        [--jobs 1] [--models power,exp,fsrs] [--kinds product,fsrs,leitner,oracle]
 
 Every simulated hire has 200 items (10 % red-line, taught first), go-live on study day 30
 (09:00), one study time a day (a personal hour, 08:00-21:00, ±1 h) and skips 0-10 % of
@@ -29,6 +29,8 @@ systems with widening intervals; fsrs at desired retention 0.75-0.85 during trai
 a refresh before go-live (the last w study days: every item fsrs forecasts under the
 target at go-live, or due by then, is reviewed); all baselines introduce new items as
 the old planner did (the role's cap of 20 a day, raised to meet go-live 3 days ahead).
+And a reference that is not a baseline: an "oracle" that reads the hire's true recall
+under the product's day limit (``bench/srs_oracle.py``).
 
 Figures per memory model x policy, averaged over hires (true recall from the model):
   reviews   answers before go-live, per hire (first sight and retries included)
@@ -257,12 +259,14 @@ TRUTHS: dict[str, type[Truth]] = {"power": Power, "exp": Exp, "fsrs": Fsrs}
 @dataclass(frozen=True)
 class Policy:
     name: str
-    kind: str  # product | fsrs | leitner
-    retention: float = 0.9  # fsrs baselines: desired retention during training
-    window: int = 0  # fsrs baselines: refresh on the last `window` study days
+    kind: str  # product | fsrs | leitner | oracle (a reference: bench/srs_oracle.py)
+    retention: float = 0.9  # fsrs baselines: desired retention during training; oracle:
+    # true recall under which an item is due
+    window: int = 0  # fsrs baselines and oracle: refresh on the last `window` study days
     target: float = 0.95  # fsrs baselines: refresh items forecast under this at go-live
     retry: bool = False  # the hire takes one immediate retry after a wrong answer
     boxes: tuple[int, ...] = ()  # leitner intervals (days)
+    fill: bool = False  # oracle: the refresh takes all that is left of the day's limit
     plan: dict = field(default_factory=dict, hash=False, compare=False)  # plan_session kw
     settings: RoleSettings = SETTINGS
 
@@ -289,6 +293,12 @@ def policies() -> list[Policy]:
     ):
         name = f"fsrs {retention:.2f}, {window} d refresh to {target:.2f}"
         out.append(Policy(name, "fsrs", retention, window, target))
+    for retention in (0.70, 0.80, 0.85, 0.90, 0.95):
+        name = f"oracle: true recall < {retention:.2f}, 14 d refresh, day limit"
+        out.append(Policy(name, "oracle", retention, 14))
+    for retention in (0.80, 0.90, 0.95):
+        name = f"oracle: true recall < {retention:.2f}, all of the day limit"
+        out.append(Policy(name, "oracle", retention, GO_LIVE_DAY, fill=True))
     return out
 
 
@@ -428,7 +438,12 @@ def rmse(table: np.ndarray) -> float:
 def simulate(task: tuple[str, Policy, int]) -> dict:
     model, policy, seed = task
     hire = make_hire(seed)
-    run = (run_product if policy.kind == "product" else run_daybased)(hire, model, policy)
+    if policy.kind == "oracle":
+        from srs_oracle import run_oracle  # a reference policy; imports this module
+
+        run = run_oracle(hire, model, policy)
+    else:
+        run = (run_product if policy.kind == "product" else run_daybased)(hire, model, policy)
     go = at(GO_LIVE_DAY, 9.0)
     later = go + timedelta(days=LATER)
     out = {
@@ -486,7 +501,7 @@ def compare(
             if p.kind == "product":
                 row["rmse_forecast"] = rmse(sum(r["forecast_bins"] for r in runs))
             row["qualifies"] = row["go_live"] >= 0.90 and row["later"] >= 0.80
-            row["baseline"] = p.kind != "product"
+            row["baseline"] = p.kind not in ("product", "oracle")
             rows[p.name] = row
         qualifying = [r["reviews"] for r in rows.values() if r["baseline"] and r["qualifies"]]
         cheapest = min(qualifying) if qualifying else float("nan")
@@ -505,8 +520,9 @@ def compare(
             mark = "" if r["qualifies"] else " ✗"
             forecast = f"{r['rmse_forecast']:.3f}" if "rmse_forecast" in r else ""
             rmse_reviews = f"{r['rmse_reviews']:.3f}" if not math.isnan(r["rmse_reviews"]) else ""
+            ratio = f"{r['reviews'] / cheapest:.2f}x" if not math.isnan(cheapest) else ""
             echo(
-                f"| {name}{mark} | {r['reviews']:.0f} | {r['reviews'] / cheapest:.2f}x | "
+                f"| {name}{mark} | {r['reviews']:.0f} | {ratio} | "
                 f"{r['training']:.3f} | {r['go_live']:.3f} | {r['later']:.3f} | "
                 f"{r['busiest']:.0f} min ({r['worst_day'] / session:.1f}x session; "
                 f"{r['worst_day']:.0f}) | {rmse_reviews} | {forecast} |"

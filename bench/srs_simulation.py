@@ -747,14 +747,21 @@ def main() -> None:
         "(bench/srs_compare.py)",
     )
     parser.add_argument("--models", default="power,exp,fsrs", help="--compare: memory models")
+    parser.add_argument(
+        "--kinds",
+        default="product,fsrs,leitner,oracle",
+        help="--compare: the kinds of policy to run (a ratio needs the baselines)",
+    )
     args = parser.parse_args()
     if args.compare:
         from machine import machine
-        from srs_compare import compare
+        from srs_compare import compare, policies
 
         learners = args.learners or 200
+        kinds = set(args.kinds.split(","))
+        chosen = [p for p in policies() if p.kind in kinds]
         print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {machine()}")
-        compare(learners, args.seed, args.jobs, tuple(args.models.split(",")))
+        compare(learners, args.seed, args.jobs, tuple(args.models.split(",")), chosen)
         return
     args.learners = args.learners or 120
 
