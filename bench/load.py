@@ -34,7 +34,8 @@ workers are killed and the database is locked, 100 of them sitting one timed exa
    ("per_minute") and the workers' resident memory every 10 s ("rss": [s, MiB summed,
    MiB of the largest worker]), to show whether anything drifts or grows. Always: the CPU
    seconds gunicorn used (from its start to its stop) and this client used (from the
-   first login to the end), to see how the two cores were shared.
+   first login to the end), to see how the two cores were shared; without kills, also
+   gunicorn's CPU for booting, for the logins (scrypt) and per request after them.
 
 Every loop is bounded in count and time; only 127.0.0.1 is contacted. The client threads
 run on the same machine as the server and take CPU from it. Figures: docs/benchmarks.md.
@@ -61,6 +62,7 @@ from load_setup import (
     app_env,
     database,
     free_port,
+    gunicorn_cpu,
     populate,
     start_gunicorn,
     stop,
@@ -179,8 +181,10 @@ def run(args) -> dict:
         try:
             began = time.monotonic()
             client_cpu = time.process_time()
+            phases = [gunicorn_cpu(server.pid)]  # booted
             clients = log_in_all(port, info["numbers"], record)
             login_s = time.monotonic() - began
+            phases.append(gunicorn_cpu(server.pid))  # everyone logged in
             t0 = time.monotonic()
             deadline = t0 + args.seconds
             think = (args.think * 2 / 3, args.think * 4 / 3)
@@ -224,6 +228,7 @@ def run(args) -> dict:
                 thread.join(args.seconds + info["exam_seconds"] + 180)
             ended = time.monotonic()
             client_cpu = time.process_time() - client_cpu
+            phases.append(gunicorn_cpu(server.pid))  # the study loop (and exam) over
         finally:
             stop(server)
         cpu_after = os.times()
@@ -244,9 +249,26 @@ def run(args) -> dict:
         "server_cpu_s": round(server_cpu, 1),
         "server_cpu_ms_per_request": round(1000 * server_cpu / max(1, requests), 1),
         "client_cpu_s": round(client_cpu, 1),
+        # Without kills: booting, the logins (scrypt) and the rest, apart; the last per
+        # request after the logins (what a card or an answer costs under load).
+        **phase_cpu(phases, record, kills),
         "cores": os.cpu_count(),
     }
     return server_ms | result | cpu | {"per_minute": per_minute(record, t0, deadline), "rss": rss}
+
+
+def phase_cpu(phases: list[float], record: Record, kills: list) -> dict:
+    if kills or len(phases) < 3:
+        return {}
+    after_login = sum(1 for what, *_rest in record.requests if what != "login")
+    return {
+        "server_cpu_boot_s": round(phases[0], 1),
+        "server_cpu_login_s": round(phases[1] - phases[0], 1),
+        "server_cpu_after_login_s": round(phases[2] - phases[1], 1),
+        "server_cpu_ms_per_request_after_login": round(
+            1000 * (phases[2] - phases[1]) / max(1, after_login), 1
+        ),
+    }
 
 
 def sample_rss(master: int, t0: float, deadline: float, found: list, every: float = 10.0):

@@ -270,6 +270,19 @@ def worker_pids(master: int) -> list[int]:
     return [int(pid) for pid in children]
 
 
+def gunicorn_cpu(master: int) -> float:
+    """CPU seconds the master and its live workers have used so far (a killed worker's
+    are lost: only meaningful in a run without kills)."""
+    total = 0
+    for pid in [master, *worker_pids(master)]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def stop(server: subprocess.Popen) -> None:
     if server.poll() is None:
         server.send_signal(signal.SIGTERM)
