@@ -18,6 +18,9 @@ TIMEOUT = 30.0
 CUT_TIMEOUT = 0.02  # a connection "cut" this soon after sending: the answer is resent
 IDLE = 4.0  # seconds a kept-alive connection is reused (gunicorn.conf.py: keepalive = 5)
 MAX_TRIES = 8  # per request, whatever goes wrong
+# The one 409 worth asking again: the same key's twin is still being recorded
+# (quizapp/study/answers.py). "Answered in another tab" or "the item changed" stay so.
+STILL_RUNNING = "这个答案正在提交"
 NETWORK_ERRORS = (OSError, http.client.HTTPException)
 
 FORM = re.compile(
@@ -169,7 +172,7 @@ def send(
         if status == 503:
             time.sleep(min(5.0, float(headers.get("Retry-After", "1") or 1)))
             continue
-        if status == 409 and what == "answer" and "verdict-banner" not in body:
+        if status == 409 and what == "answer" and STILL_RUNNING in body:
             time.sleep(0.3)  # the twin request is still being recorded: ask again
             continue
         return status, body, headers
