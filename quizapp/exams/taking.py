@@ -150,6 +150,16 @@ def start_attempt(
     exam = exam_for(session, person, exam_id)
     rng = rng or random.SystemRandom()
     person_id = person.id
+    # The paper is drawn before the write lock is taken: the draw reads every candidate
+    # item, and on SQLite the lock is the whole database's, so a class starting together
+    # would otherwise queue behind each other's draws. Everything is checked again under
+    # the lock; a paper drawn for a start that loses there is simply not used.
+    paper = None
+    attempts = _attempts(session, person_id, exam.id)
+    current = next((a for a in attempts if a.status == IN_PROGRESS), None)
+    if current is None or expired(current, now):
+        _may_start(exam, attempts, now)
+        paper = _draw_paper(session, person, exam, now, rng)
     try:
         with write_transaction(session):
             _lock_employee(session, person_id)
@@ -159,16 +169,10 @@ def start_attempt(
                 if not expired(current, now):
                     return current
                 _finish(session, current, now, auto=True)
-            state = window_state(exam, now)
-            if state == "not_yet":
-                raise ExamError(409, N_("这场考试还没有开始"))
-            if state == "closed":
-                raise ExamError(409, N_("这场考试已经结束"))
-            if len(attempts) >= exam.attempts_allowed:
-                raise ExamError(
-                    409, N_("这场考试的 %(allowed)s 次机会已经用完"), allowed=exam.attempts_allowed
-                )
-            attempt = _new_attempt(session, person, exam, attempts, now, rng)
+            _may_start(exam, attempts, now)
+            if paper is None:  # the attempt seen before the lock ended meanwhile
+                paper = _draw_paper(session, person, exam, now, rng)
+            attempt = _new_attempt(session, person, exam, attempts, now, rng, paper)
     except IntegrityError:
         # Another request of the same person won (only without the row lock): theirs.
         winner = session.scalar(
@@ -184,7 +188,20 @@ def start_attempt(
     return attempt
 
 
-def _new_attempt(session, person, exam, attempts, now, rng) -> ExamAttempt:
+def _may_start(exam: Exam, attempts: list[ExamAttempt], now: datetime) -> None:
+    """ExamError unless a new attempt may start now (window open, attempts left)."""
+    state = window_state(exam, now)
+    if state == "not_yet":
+        raise ExamError(409, N_("这场考试还没有开始"))
+    if state == "closed":
+        raise ExamError(409, N_("这场考试已经结束"))
+    if len(attempts) >= exam.attempts_allowed:
+        raise ExamError(
+            409, N_("这场考试的 %(allowed)s 次机会已经用完"), allowed=exam.attempts_allowed
+        )
+
+
+def _new_attempt(session, person, exam, attempts, now, rng, paper) -> ExamAttempt:
     deadlines = [now + timedelta(seconds=exam.time_limit_s)] if exam.time_limit_s else []
     if exam.closes_at is not None:
         deadlines.append(exam.closes_at)
@@ -198,7 +215,7 @@ def _new_attempt(session, person, exam, attempts, now, rng) -> ExamAttempt:
         deadline_at=min(deadlines) if deadlines else None,
     )
     recalls = []
-    for position, (item, recall) in enumerate(_draw_paper(session, person, exam, now, rng), 1):
+    for position, (item, recall) in enumerate(paper, 1):
         attempt.answers.append(
             ExamAnswer(
                 position=position,

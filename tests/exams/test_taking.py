@@ -311,3 +311,59 @@ def test_self_rating_and_misfit_answers_are_refused(hire):
     with pytest.raises(ExamError) as caught:
         save_answer(db.session, hire, attempt.id, 1, {"choices": [7]}, 0, T0)
     assert caught.value.status == 400
+
+
+def test_the_paper_is_drawn_before_the_write_lock(hire, monkeypatch):
+    """On SQLite the write lock is the whole database's: a class starting together must
+    not queue behind each other's draws."""
+    from contextlib import contextmanager
+
+    from quizapp.exams import taking
+
+    locked = []
+    drawn_while_locked = []
+    real_transaction, real_draw = taking.write_transaction, taking._draw_paper
+
+    @contextmanager
+    def watched_transaction(session):
+        locked.append(True)
+        try:
+            with real_transaction(session) as inner:
+                yield inner
+        finally:
+            locked.pop()
+
+    def watched_draw(*args):
+        drawn_while_locked.append(bool(locked))
+        return real_draw(*args)
+
+    monkeypatch.setattr(taking, "write_transaction", watched_transaction)
+    monkeypatch.setattr(taking, "_draw_paper", watched_draw)
+    exam = make_exam(fixed=PAPER, time_limit_s=600)
+    attempt = start_attempt(db.session, hire, exam.id, T0)
+    assert keys_of(attempt) == list(PAPER) and drawn_while_locked == [False]
+    assert start_attempt(db.session, hire, exam.id, T0).id == attempt.id
+    assert drawn_while_locked == [False]  # the attempt in progress: nothing drawn
+    # Expired: the next start finishes it and draws a new paper, still before the lock.
+    later = start_attempt(db.session, hire, exam.id, T0 + timedelta(hours=1))
+    assert later.number == 2 and drawn_while_locked == [False, False]
+
+
+def test_an_attempt_that_ends_before_the_lock_gets_a_paper_under_it(hire, monkeypatch):
+    from quizapp.exams import taking
+
+    exam = make_exam(fixed=PAPER, attempts_allowed=2)
+    first = start_attempt(db.session, hire, exam.id, T0)
+    real_attempts = taking._attempts
+    calls = []
+
+    def attempts_then_submitted(session, employee_id, exam_id):
+        calls.append(1)
+        found = real_attempts(session, employee_id, exam_id)
+        if len(calls) == 1:  # seen in progress before the lock; submitted just after
+            submit_attempt(db.session, hire, first.id, T0 + timedelta(seconds=20))
+        return found
+
+    monkeypatch.setattr(taking, "_attempts", attempts_then_submitted)
+    second = start_attempt(db.session, hire, exam.id, T0 + timedelta(seconds=30))
+    assert second.number == 2 and keys_of(second) == list(PAPER)
