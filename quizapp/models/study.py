@@ -46,6 +46,9 @@ class MemoryState(db.Model):
     last_review: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reps: Mapped[int] = mapped_column(Integer, default=0)
     lapses: Mapped[int] = mapped_column(Integer, default=0)
+    # The lapses fsrs expected (srs.MemoryState.expected_lapses): what the planner
+    # compares ``lapses`` with to tell a hire who forgets faster than fsrs says.
+    expected_lapses: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     revision: Mapped[int] = mapped_column(Integer, default=0)
     # The rating of the last answer that scheduled the item (retries aside): readiness
     # counts an item last answered wrong as not known (quizapp.readiness).

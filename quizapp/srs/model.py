@@ -151,6 +151,8 @@ class MemoryState:
         last_review: time of the last review (aware UTC) or None for a new item.
         reps: number of reviews that changed this state (retries excluded).
         lapses: number of AGAIN ratings after the first review.
+        expected_lapses: the lapses fsrs expected: the sum of 1 - its predicted recall
+            at each of those reviews (the planner compares ``lapses`` with it).
     """
 
     item_id: int
@@ -162,6 +164,7 @@ class MemoryState:
     last_review: datetime | None = None
     reps: int = 0
     lapses: int = 0
+    expected_lapses: float = 0.0
 
     def __post_init__(self) -> None:
         if self.state not in STATES:
@@ -196,6 +199,7 @@ class MemoryState:
             "last_review": None if self.last_review is None else self.last_review.isoformat(),
             "reps": self.reps,
             "lapses": self.lapses,
+            "expected_lapses": self.expected_lapses,
         }
 
     @classmethod
@@ -213,6 +217,7 @@ class MemoryState:
             last_review=_parse_dt(data.get("last_review")),
             reps=int(data.get("reps", 0)),
             lapses=int(data.get("lapses", 0)),
+            expected_lapses=float(data.get("expected_lapses", 0.0)),
         )
 
 

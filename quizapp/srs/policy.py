@@ -41,7 +41,7 @@ TRAINING_MARGIN = 0.10
 # below it LATER_DAYS after (docs/scheduling.md, quizapp.srs.allocation).
 GO_LIVE_WINDOW = 14
 GO_LIVE_MARGIN = 0.02
-LATER_MARGIN = 0.07
+LATER_MARGIN = 0.08
 # Kept for callers of the old rule: the per-item refresh target before an item's own
 # deadline (assignments) is max(desired retention, GO_LIVE_TARGET).
 GO_LIVE_TARGET = 0.95
@@ -54,6 +54,17 @@ DAY_LIMIT = 1.95
 SCALE_PRIOR = 50
 SCALE_POWER = 2.0
 SCALE_LIFT = 0.2
+# With a go-live date, an employee who forgets more often than fsrs expected (their
+# lapses over the lapses fsrs expected, LAPSE_PRIOR pseudo-lapses on each side) reviews
+# at higher predicted recall and aims higher a month after go-live: the due threshold
+# rises by up to THRESHOLD_RISE as that ratio goes from RATIO_LOW to RATIO_HIGH, the later
+# target by LATER_RISE per unit of ratio above RATIO_LOW, at most LATER_RISE_MAX.
+LAPSE_PRIOR = 20.0
+RATIO_LOW = 1.05
+RATIO_HIGH = 1.2
+THRESHOLD_RISE = 0.15
+LATER_RISE = 0.8
+LATER_RISE_MAX = 0.5
 # Share of what a day like today leaves free that the allocated refresh counts on in each
 # of the days left before go-live (it starts as late as that allows).
 REFRESH_SHARE = 0.5
@@ -284,14 +295,21 @@ def plan_session(
     settled = [0.0, 0.0]  # forecasts of items reviewed today (for the allocation)
     reviewed_today = 0
     scale = 1.0
+    excess = 0.0  # how far this employee's lapses exceed what fsrs expected
     if training:
         mine = [index[i] for i in required if i in index and not index[i].is_new]
+        lapses = sum(s.lapses for s in mine)
         scale = stability_scale(
-            sum(s.lapses for s in mine),
+            lapses,
             sum(max(s.reps - 1, 0) for s in mine),
             retention,
             SCALE_PRIOR,
             SCALE_POWER,
+        )
+        expected = sum(s.expected_lapses for s in mine)
+        excess = max(0.0, (lapses + LAPSE_PRIOR) / (expected + LAPSE_PRIOR) - RATIO_LOW)
+        retention = min(
+            0.99, retention + THRESHOLD_RISE * min(1.0, excess / (RATIO_HIGH - RATIO_LOW))
         )
     for item_id in required:
         state = index.get(item_id)
@@ -369,7 +387,7 @@ def plan_session(
     if window and candidates:
         # A hire who forgets faster than fsrs expects (scale < 1) also forgets faster
         # than its curve says over weeks: the later target rises with the gap.
-        lift = SCALE_LIFT * (1.0 - min(scale, 1.0))
+        lift = SCALE_LIFT * (1.0 - min(scale, 1.0)) + min(LATER_RISE * excess, LATER_RISE_MAX)
         targets = (
             min(
                 0.99,

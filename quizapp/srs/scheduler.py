@@ -146,6 +146,10 @@ def apply_answer(
     )
     if is_retry:
         return state, review
+    # The lapses fsrs expected: 1 - its predicted recall at each review after the first.
+    expected_lapses = state.expected_lapses
+    if not state.is_new:
+        expected_lapses += 1.0 - predict_recall(state, now, settings)
     card = _to_card(state, _fsrs_last_review(state, now, settings, variant))
     card, _log = scheduler_for(settings, variant).review_card(card, Rating(rating), now)
     due = card.due
@@ -162,6 +166,7 @@ def apply_answer(
         last_review=now,
         reps=state.reps + 1,
         lapses=state.lapses + (1 if rating == AGAIN and not state.is_new else 0),
+        expected_lapses=expected_lapses,
     )
     return new_state, review
 

@@ -18,6 +18,7 @@ STATE_COLUMNS = (
     MemoryState.last_review,
     MemoryState.reps,
     MemoryState.lapses,
+    MemoryState.expected_lapses,
 )
 
 

@@ -30,12 +30,22 @@ T0 = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)  # 09:00 Shanghai, study day 2025-03
 TODAY = date(2025, 3, 3)
 
 
-def learnt(item_id: int, stability: float, days_ago: int, lapses: int = 0, reps: int = 3):
-    """A REVIEW state last reviewed ``days_ago`` study days before T0."""
+def learnt(
+    item_id: int,
+    stability: float,
+    days_ago: int,
+    lapses: int = 0,
+    reps: int = 3,
+    expected: float | None = None,
+):
+    """A REVIEW state last reviewed ``days_ago`` study days before T0, with as many
+    lapses as fsrs expected unless ``expected`` says otherwise."""
     last = T0 - timedelta(days=days_ago)
+    expected = float(lapses) if expected is None else expected
     return MemoryState(
-        item_id, REVIEW, None, stability, 5.0, last + timedelta(days=1), last, reps, lapses
-    )
+        item_id, REVIEW, None, stability, 5.0, last + timedelta(days=1), last, reps, lapses,
+        expected,
+    )  # fmt: skip
 
 
 def reviewed_ids(plan) -> set[int]:
@@ -245,6 +255,41 @@ def test_a_forgetful_hire_reviews_sooner():
     forgetful = [replace(s, lapses=3) for s in others]
     shaky = plan_session([item, *forgetful], list(range(41)), [], T0, SETTINGS, go_live)
     assert 0 not in reviewed_ids(steady) and 0 in reviewed_ids(shaky)
+
+
+def test_a_hire_who_lapses_more_than_fsrs_expected_reviews_at_higher_recall():
+    go_live = TODAY + timedelta(days=40)
+    train = training_retention(SETTINGS, go_live)
+    # Predicted recall well above the training retention, below its highest rise.
+    item = next(
+        s for s in (learnt(0, 6.0, d) for d in range(1, 90)) if predict_recall(s, T0) < train + 0.08
+    )
+    assert predict_recall(item, T0) > train + 0.05
+
+    # 40 items, 5 answers after the first each, 1 lapse each: the lapse share the
+    # stability scale expects, so only the comparison with fsrs's expectation differs.
+    def hire(expected: float):
+        others = [learnt(i, 50.0, 1, lapses=1, reps=6, expected=expected) for i in range(1, 41)]
+        return plan_session([item, *others], list(range(41)), [], T0, SETTINGS, go_live)
+
+    assert 0 not in reviewed_ids(hire(expected=1.0))  # lapses as fsrs expected
+    assert 0 not in reviewed_ids(hire(expected=0.95))  # within RATIO_LOW
+    assert 0 in reviewed_ids(hire(expected=0.6))  # 40 lapses where 24 were expected
+
+
+def test_a_hire_who_lapses_more_than_fsrs_expected_gets_more_refresh_before_go_live():
+    go_live = TODAY + timedelta(days=3)
+    settings = RoleSettings(session_minutes=120)
+
+    def refresh(expected: float) -> int:
+        states = [
+            learnt(i, 4.0 + i % 9, 1 + i % 5, lapses=1, reps=6, expected=expected)
+            for i in range(80)
+        ]
+        plan = plan_session(states, list(range(80)), [], T0, settings, go_live)
+        return sum(1 for c in plan.cards if c.reason in ("due", "go_live"))
+
+    assert refresh(expected=0.5) > refresh(expected=1.0)
 
 
 def test_a_retry_changes_nothing_the_planner_sees():

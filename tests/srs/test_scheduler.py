@@ -159,3 +159,20 @@ def test_recall_at_due_is_about_the_desired_retention():
     assert state.stability is not None
     curve = (1 + RECALL_FACTOR * elapsed / state.stability) ** RECALL_DECAY
     assert predict_recall(state, state.due) == pytest.approx(curve)
+
+
+def test_expected_lapses_add_up_what_fsrs_did_not_expect_to_be_recalled():
+    first = answer(MemoryState.new(1, T0), GOOD, T0)
+    assert first.expected_lapses == 0.0  # nothing was predicted for a first sight
+    at = first.due + timedelta(hours=3)
+    predicted = predict_recall(first, at, SETTINGS)
+    second = answer(first, AGAIN, at)
+    assert second.expected_lapses == pytest.approx(1.0 - predicted)
+    retried, _ = apply_answer(second, GOOD, at + timedelta(seconds=30), SETTINGS, is_retry=True)
+    assert retried.expected_lapses == second.expected_lapses
+    later = second.due + timedelta(days=2)
+    third = answer(second, GOOD, later)
+    assert third.expected_lapses == pytest.approx(
+        1.0 - predicted + 1.0 - predict_recall(second, later, SETTINGS)
+    )
+    assert MemoryState.from_dict(third.to_dict()) == third
