@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from quizapp import create_app, srs
 from quizapp.extensions import db
-from tests.study.test_last_rating_migration import _inserter
+from tests.study.test_last_rating_migration import _insert_reviews, _inserter
 
 BEFORE = "b39bb015d907"
 # (item, kind, rating, answered at, undone at)
@@ -63,15 +63,7 @@ def test_expected_lapses_are_backfilled_by_replaying_the_log(tmp_path, with_role
                 answers = sum(1 for n, kind, _r, _a, undone in LOG if n == item and undone is None)
                 add("item", id=item, bank_id=1, section_id=1, key=f"k{item}")
                 add("memory_state", employee_id=1, item_id=item, state=2, reps=answers)
-            for item, kind, rating, at, undone in LOG:
-                connection.execute(
-                    text(
-                        "INSERT INTO review_log (employee_id, item_id, item_version, kind,"
-                        " rating, overruled, answer, server_time, undone_at) VALUES"
-                        " (1, :item, 1, :kind, :rating, 0, '{}', :at, :undone)"
-                    ),
-                    {"item": item, "kind": kind, "rating": rating, "at": at, "undone": undone},
-                )
+            _insert_reviews(connection, LOG)
         upgrade()
         with db.engine.connect() as connection:
             found = dict(

@@ -35,15 +35,7 @@ def test_last_rating_is_backfilled_from_the_last_answer_not_undone(tmp_path):
                 (3, "review", 3, "2026-01-01 01:00:00", None),
                 (3, "review", 1, "2026-01-02 01:00:00", "2026-01-02 01:02:00"),  # undone
             ]
-            for item, kind, rating, at, undone in reviews:
-                run(
-                    text(
-                        "INSERT INTO review_log (employee_id, item_id, item_version, kind,"
-                        " rating, overruled, answer, server_time, undone_at) VALUES"
-                        " (1, :item, 1, :kind, :rating, 0, '{}', :at, :undone)"
-                    ),
-                    {"item": item, "kind": kind, "rating": rating, "at": at, "undone": undone},
-                )
+            _insert_reviews(connection, reviews)
         upgrade()
         with db.engine.connect() as connection:
             found = dict(
@@ -53,6 +45,19 @@ def test_last_rating_is_backfilled_from_the_last_answer_not_undone(tmp_path):
         downgrade(revision=BEFORE)
         upgrade()
         db.engine.dispose()
+
+
+def _insert_reviews(connection, reviews) -> None:
+    """Employee 1's review log: (item, kind, rating, server time, undone at) rows."""
+    for item, kind, rating, at, undone in reviews:
+        connection.execute(
+            text(
+                "INSERT INTO review_log (employee_id, item_id, item_version, kind,"
+                " rating, overruled, answer, server_time, undone_at) VALUES"
+                " (1, :item, 1, :kind, :rating, 0, '{}', :at, :undone)"
+            ),
+            {"item": item, "kind": kind, "rating": rating, "at": at, "undone": undone},
+        )
 
 
 def _inserter(connection):
