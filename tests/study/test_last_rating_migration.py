@@ -25,7 +25,6 @@ def test_last_rating_is_backfilled_from_the_last_answer_not_undone(tmp_path):
             for item in (1, 2, 3):
                 add("item", id=item, bank_id=1, section_id=1, key=f"k{item}")
                 add("memory_state", employee_id=1, item_id=item, state=2)
-            run = connection.execute
             reviews = [
                 (1, "review", 3, "2026-01-01 01:00:00", None),
                 (1, "review", 1, "2026-01-02 01:00:00", None),  # item 1: last answer wrong
