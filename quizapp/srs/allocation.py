@@ -22,6 +22,17 @@ SCALE_MAX = 1.2
 # 1 - training retention (reviews also come at higher recall: refresh, red-line items);
 # measured with bench/srs_compare.py under the fsrs memory model.
 LAPSE_SHARE = 0.975
+# A hire who forgets more often than fsrs expected (their lapses over the lapses fsrs
+# expected, LAPSE_PRIOR pseudo-lapses on each side) reviews at higher predicted recall and
+# aims higher a month after go-live: the due threshold rises by up to THRESHOLD_RISE as
+# that ratio goes from RATIO_LOW to RATIO_HIGH, the later target by LATER_RISE per unit of
+# ratio above RATIO_LOW, at most LATER_RISE_MAX (docs/scheduling.md, "lapse ratio").
+LAPSE_PRIOR = 20.0
+RATIO_LOW = 1.05
+RATIO_HIGH = 1.2
+THRESHOLD_RISE = 0.15
+LATER_RISE = 0.8
+LATER_RISE_MAX = 0.5
 
 
 def curve(stability: float, days: float) -> float:
@@ -49,6 +60,23 @@ def stability_scale(
     want = (1.0 - expected) ** (1 / RECALL_DECAY) - 1.0
     got = (1.0 - observed) ** (1 / RECALL_DECAY) - 1.0
     return min(max((want / got) ** power, 0.25), SCALE_MAX)
+
+
+def lapse_excess(lapses: int, expected: float) -> float:
+    """How far the hire's lapse ratio, (lapses + LAPSE_PRIOR) / (expected + LAPSE_PRIOR),
+    lies above RATIO_LOW (0.0 when it does not). ``expected`` is the sum of the memory
+    states' ``expected_lapses``."""
+    return max(0.0, (lapses + LAPSE_PRIOR) / (expected + LAPSE_PRIOR) - RATIO_LOW)
+
+
+def raised_threshold(retention: float, excess: float) -> float:
+    """The due threshold for a hire with this ``lapse_excess``."""
+    return min(0.99, retention + THRESHOLD_RISE * min(1.0, excess / (RATIO_HIGH - RATIO_LOW)))
+
+
+def later_lift(excess: float) -> float:
+    """What the hire's ``lapse_excess`` adds to the target a month after go-live."""
+    return min(LATER_RISE * excess, LATER_RISE_MAX)
 
 
 @dataclass(frozen=True)

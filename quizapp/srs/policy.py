@@ -11,7 +11,16 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from quizapp.srs.allocation import LATER_DAYS, Candidate, allocate, curve, stability_scale
+from quizapp.srs.allocation import (
+    LATER_DAYS,
+    Candidate,
+    allocate,
+    curve,
+    lapse_excess,
+    later_lift,
+    raised_threshold,
+    stability_scale,
+)
 from quizapp.srs.days import day_start, study_day, study_days_between
 from quizapp.srs.model import REVIEW, MemoryState, RoleSettings, to_utc
 from quizapp.srs.pacing import (
@@ -54,17 +63,6 @@ DAY_LIMIT = 1.95
 SCALE_PRIOR = 50
 SCALE_POWER = 2.0
 SCALE_LIFT = 0.2
-# With a go-live date, an employee who forgets more often than fsrs expected (their
-# lapses over the lapses fsrs expected, LAPSE_PRIOR pseudo-lapses on each side) reviews
-# at higher predicted recall and aims higher a month after go-live: the due threshold
-# rises by up to THRESHOLD_RISE as that ratio goes from RATIO_LOW to RATIO_HIGH, the later
-# target by LATER_RISE per unit of ratio above RATIO_LOW, at most LATER_RISE_MAX.
-LAPSE_PRIOR = 20.0
-RATIO_LOW = 1.05
-RATIO_HIGH = 1.2
-THRESHOLD_RISE = 0.15
-LATER_RISE = 0.8
-LATER_RISE_MAX = 0.5
 # Share of what a day like today leaves free that the allocated refresh counts on in each
 # of the days left before go-live (it starts as late as that allows).
 REFRESH_SHARE = 0.5
@@ -306,11 +304,8 @@ def plan_session(
             SCALE_PRIOR,
             SCALE_POWER,
         )
-        expected = sum(s.expected_lapses for s in mine)
-        excess = max(0.0, (lapses + LAPSE_PRIOR) / (expected + LAPSE_PRIOR) - RATIO_LOW)
-        retention = min(
-            0.99, retention + THRESHOLD_RISE * min(1.0, excess / (RATIO_HIGH - RATIO_LOW))
-        )
+        excess = lapse_excess(lapses, sum(s.expected_lapses for s in mine))
+        retention = raised_threshold(retention, excess)
     for item_id in required:
         state = index.get(item_id)
         if state is None or state.is_new:
@@ -387,7 +382,7 @@ def plan_session(
     if window and candidates:
         # A hire who forgets faster than fsrs expects (scale < 1) also forgets faster
         # than its curve says over weeks: the later target rises with the gap.
-        lift = SCALE_LIFT * (1.0 - min(scale, 1.0)) + min(LATER_RISE * excess, LATER_RISE_MAX)
+        lift = SCALE_LIFT * (1.0 - min(scale, 1.0)) + later_lift(excess)
         targets = (
             min(
                 0.99,
