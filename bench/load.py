@@ -16,10 +16,12 @@ workers are killed and the database is locked, 100 of them sitting one timed exa
    busy timeout (QUIZAPP_SQLITE_BUSY_TIMEOUT_MS / QUIZAPP_POSTGRES_LOCK_TIMEOUT_MS, 2 s).
 3. Everyone logs in; then for --seconds each employee loops (bench/load_client.py): the
    next card, think 2–4 s (--think scales it), answer it with a random answer read from
-   the card's form (any of the five question types). 10 % of answers are sent twice at
-   once with the same idempotency key, 5 % have their connection cut after 20 ms and are
-   resent with the same key, 5 % of cards come in two tabs (two cards fetched, then both
-   answered). A 503 is retried after its Retry-After, a reset connection at once.
+   the card's form (any of the five question types), read the feedback 2–4 s (--read
+   scales it; --read 0 asks for the next card at once) and tap 下一题. 10 % of answers
+   are sent twice at once with the same idempotency key, 5 % have their connection cut
+   after 20 ms and are resent with the same key, 5 % of cards come in two tabs (two cards
+   fetched, then both answered). A 503 is retried after its Retry-After, a reset
+   connection at once.
 4. Meanwhile: a gunicorn worker is SIGKILLed --kills-per-minute times a minute (gunicorn
    starts a new one); the database is write-locked from outside for 1.5 × the busy
    timeout, twice (SQLite: BEGIN IMMEDIATE and an UPDATE; PostgreSQL: LOCK TABLE
@@ -188,7 +190,8 @@ def run(args) -> dict:
             t0 = time.monotonic()
             deadline = t0 + args.seconds
             think = (args.think * 2 / 3, args.think * 4 / 3)
-            behaviour = Behaviour(think=think)
+            read = args.think if args.read is None else args.read
+            behaviour = Behaviour(think=think, read=(read * 2 / 3, read * 4 / 3))
             exam = {
                 "id": info["exam_id"],
                 "seconds": info["exam_seconds"],
@@ -388,6 +391,7 @@ def summarise(
         "workers": args.workers,
         "threads": args.threads,
         "think_s": args.think,
+        "read_s": args.think if args.read is None else args.read,
         **{
             k: checked[k]
             for k in ("answers_acked", "reviews_logged", "duplicates", "replay_mismatches")
@@ -461,6 +465,12 @@ def main() -> None:
     parser.add_argument("--soak", type=float, help="run this many seconds instead (e.g. 600)")
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--think", type=float, default=3.0, help="mean think time, s (2–4 s)")
+    parser.add_argument(
+        "--read",
+        type=float,
+        help="mean time reading the feedback before the next card, s (default: --think; "
+        "0: the next card at once)",
+    )
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--kills-per-minute", type=float, default=4)

@@ -198,7 +198,8 @@ def log_in(port: int, number: str, password: str, record: Record) -> Client | No
 
 @dataclass
 class Behaviour:
-    think: tuple[float, float] = (2.0, 4.0)
+    think: tuple[float, float] = (2.0, 4.0)  # reading a card before answering it
+    read: tuple[float, float] = (2.0, 4.0)  # reading the feedback before the next card
     double: float = 0.10  # the same form sent twice at once (a double tap)
     two_tabs: float = 0.05  # two cards fetched before answering either
     cut: float = 0.05  # the answer's connection cut before the reply: resent
@@ -235,7 +236,8 @@ def _acked(client, record, number, key, fields, cut, deadline) -> None:
 
 
 def study(client, number: str, record: Record, behaviour: Behaviour, seed: int, deadline: float):
-    """One employee's loop until `deadline`: the next card, think, answer it."""
+    """One employee's loop until `deadline`: the next card, think, answer it, read what
+    was missed, and on to the next card (the 下一题 tap)."""
     rng = random.Random(seed)
     more = False
     stop = deadline + 30  # resends of the last answer may run a little over
@@ -260,3 +262,4 @@ def study(client, number: str, record: Record, behaviour: Behaviour, seed: int, 
             with record.lock:
                 record.kinds[kind] += 1
             answer(client, record, number, fields, rng, behaviour, stop)
+        time.sleep(min(rng.uniform(*behaviour.read), max(0.0, deadline - time.monotonic())))

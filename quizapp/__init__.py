@@ -53,7 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     accounts.init_app(app)
     database.init_app(app)
-    ops.init_app(app)  # /healthz, busy-database answers, warm-up when configured
+    ops.init_app(app)  # /healthz, busy-database answers
 
     from .admin.views import bp as admin_bp
     from .assignments.views import bp as assignments_bp
@@ -103,6 +103,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         exam_cli,
     ):
         app.cli.add_command(command)
+    ops.warm_when_asked(app)  # last: templates compile against the registered filters
     return app
 
 
