@@ -21,7 +21,7 @@ workers are killed and the database is locked, 100 of them sitting one timed exa
    are sent twice at once with the same idempotency key, 5 % have their connection cut
    after 20 ms and are resent with the same key, 5 % of cards come in two tabs (two cards
    fetched, then both answered). A 503 is retried after its Retry-After, a reset
-   connection at once.
+   connection at once. Whoever is still thinking when the time is up leaves the card.
 4. Meanwhile: a gunicorn worker is SIGKILLed --kills-per-minute times a minute (gunicorn
    starts a new one); the database is write-locked from outside for 1.5 × the busy
    timeout, twice (SQLite: BEGIN IMMEDIATE and an UPDATE; PostgreSQL: LOCK TABLE

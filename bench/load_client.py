@@ -258,8 +258,21 @@ def study(client, number: str, record: Record, behaviour: Behaviour, seed: int, 
             got2 = send(client, record, "card", "GET", path, deadline=stop)
             second = read_form(got2[1], rng) if got2 and got2[0] == 200 else None
         for _action, kind, fields in [form] + ([second] if second else []):
-            time.sleep(min(rng.uniform(*behaviour.think), max(0.0, deadline - time.monotonic())))
+            # Whoever is still thinking when the run ends leaves the card unanswered: cut
+            # short, every think would end at the deadline and send a crowd of answers
+            # in the same instant, which no real crowd does.
+            if not pause(rng.uniform(*behaviour.think), deadline):
+                return
             with record.lock:
                 record.kinds[kind] += 1
             answer(client, record, number, fields, rng, behaviour, stop)
-        time.sleep(min(rng.uniform(*behaviour.read), max(0.0, deadline - time.monotonic())))
+        if not pause(rng.uniform(*behaviour.read), deadline):
+            return
+
+
+def pause(seconds: float, deadline: float) -> bool:
+    """Sleep ``seconds`` unless that reaches past ``deadline``; False then (no sleep)."""
+    if time.monotonic() + seconds >= deadline:
+        return False
+    time.sleep(seconds)
+    return True
