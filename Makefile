@@ -60,7 +60,7 @@ bench: $(VENV)/.installed-dev
 # Production-style server: gunicorn with several workers (see docs/deployment.md).
 serve: $(VENV)/.installed
 	$(BIN)/quizapp db upgrade
-	$(BIN)/gunicorn -c gunicorn.conf.py --workers 4 --bind $(HOST):$(PORT) wsgi:app
+	$(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) wsgi:app
 
 # After changing user-facing strings: refresh the catalogue, translate the new entries in
 # quizapp/translations/en/LC_MESSAGES/messages.po, then run this again to compile.

@@ -12,7 +12,8 @@ workers are killed and the database is locked, 100 of them sitting one timed exa
    import question_bank/*.md`, then with the app's services a job role learning every
    bank, employees L0001 … (password, go-live in two weeks) and a one-minute exam for the
    role allowing one attempt (bench/load_setup.py).
-2. gunicorn (gunicorn.conf.py, gthread workers) on a free 127.0.0.1 port, with a short
+2. gunicorn (gunicorn.conf.py: as `make serve`, the cores + 1 gthread workers × 4 threads
+   unless --workers / --threads say otherwise) on a free 127.0.0.1 port, with a short
    busy timeout (QUIZAPP_SQLITE_BUSY_TIMEOUT_MS / QUIZAPP_POSTGRES_LOCK_TIMEOUT_MS, 2 s).
 3. Everyone logs in; then for --seconds each employee loops (bench/load_client.py): the
    next card, think 2–4 s (--think scales it), answer it with a random answer read from
@@ -65,6 +66,7 @@ from load_setup import (
     database,
     free_port,
     gunicorn_cpu,
+    gunicorn_defaults,
     populate,
     start_gunicorn,
     stop,
@@ -471,8 +473,8 @@ def main() -> None:
         help="mean time reading the feedback before the next card, s (default: --think; "
         "0: the next card at once)",
     )
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, help="default: gunicorn.conf.py's (cores + 1)")
+    parser.add_argument("--threads", type=int, help="default: gunicorn.conf.py's (4)")
     parser.add_argument("--kills-per-minute", type=float, default=4)
     parser.add_argument("--exam-takers", type=int, default=100)
     parser.add_argument("--no-locks", dest="locks", action="store_false")
@@ -482,6 +484,7 @@ def main() -> None:
         parser.error("--employees must be 1 … 2000 and --seconds positive")
     if args.soak:
         args.seconds = args.soak
+    args.workers, args.threads = gunicorn_defaults(args.workers, args.threads)
     result = run(args)
     result["targets_missed"] = verdict(result)
     if args.json:

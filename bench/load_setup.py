@@ -3,6 +3,7 @@ N employees and an exam, and gunicorn on a free loopback port."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import signal
@@ -216,6 +217,25 @@ def populate(url: str, employees: int, exam_takers: int) -> dict:
 
 
 # -- gunicorn ---------------------------------------------------------------------------
+
+
+def gunicorn_defaults(workers: int | None, threads: int | None) -> tuple[int, int]:
+    """The workers and threads `make serve` runs with (gunicorn.conf.py, which reads
+    QUIZAPP_WORKERS and QUIZAPP_THREADS), where the caller did not choose them. A checkout
+    whose gunicorn.conf.py sets neither ran 4 × 8 here."""
+    if workers is not None and threads is not None:
+        return workers, threads
+    conf = ROOT / "gunicorn.conf.py"
+    settings: dict = {}
+    if conf.exists():
+        spec = importlib.util.spec_from_file_location("gunicorn_conf", conf)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        settings = vars(module)
+    return (
+        workers if workers is not None else int(settings.get("workers", 4)),
+        threads if threads is not None else int(settings.get("threads", 8)),
+    )
 
 
 def start_gunicorn(env: dict[str, str], port: int, workers: int, threads: int, log: Path):

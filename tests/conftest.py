@@ -7,6 +7,7 @@ once per session; every test starts from empty tables.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 from pathlib import Path
@@ -23,6 +24,15 @@ from quizapp.extensions import db
 TEST_DATABASE_URL = os.environ.get("QUIZAPP_TEST_DATABASE_URL", "sqlite://")
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parent.parent
+
+
+def gunicorn_config():
+    """gunicorn.conf.py, loaded as gunicorn loads it: a fresh module each call, so it reads
+    the environment as it is now."""
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", REPO / "gunicorn.conf.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 class FreshGlobalsClient(FlaskClient):

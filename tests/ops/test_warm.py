@@ -5,13 +5,12 @@ factory warms when asked to."""
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 
 from quizapp import create_app
 from quizapp.ops import requestlog, warm
-from tests.conftest import REPO
+from tests.conftest import REPO, gunicorn_config
 
 FRESH_PROCESS = """
 from quizapp.grading import segment
@@ -35,18 +34,11 @@ def test_warm_up_initialises_jieba_in_a_fresh_process():
     assert result.stdout.strip() == "warm"
 
 
-def _gunicorn_config():
-    spec = importlib.util.spec_from_file_location("gunicorn_conf", REPO / "gunicorn.conf.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_gunicorn_warms_each_worker(monkeypatch):
     calls = []
     monkeypatch.setattr(warm, "warm_up", lambda: calls.append("warm"))
     monkeypatch.setattr(requestlog, "send_to_stderr", lambda: calls.append("log"))
-    config = _gunicorn_config()
+    config = gunicorn_config()
     assert config.workers >= 1
     # Loaded once before the fork, so a restarted worker does not load jieba again.
     assert config.preload_app is True
