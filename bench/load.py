@@ -40,6 +40,13 @@ workers are killed and the database is locked, 100 of them sitting one timed exa
    first login to the end), to see how the two cores were shared; without kills, also
    gunicorn's CPU for booting, for the logins (scrypt) and per request after them.
 
+Targets ("targets_missed" lists those not met): acknowledged = logged, no duplicate key,
+no replay mismatch, no 5xx but the 503s of the held lock, one attempt per exam taker and
+nothing lost or late, the exam's starts within 2 s, and answer p99 ≤ 500 ms outside the
+held lock ("answer_p99_ms" over every answer is printed too; answers sent into the lock
+wait for the busy timeout by design). "answers_over_500ms" counts the slow answers by what
+was happening when they were sent.
+
 Every loop is bounded in count and time; only 127.0.0.1 is contacted. The client threads
 run on the same machine as the server and take CPU from it. Figures: docs/benchmarks.md.
 """
@@ -76,6 +83,13 @@ from machine import machine
 
 BUSY_MS = 2000
 LATE_TAKERS = 5
+EXAM_AT_S = 3.0  # the exam's starts are sent from this second of the run on
+EXAM_START_WITHIN_S = 2.0  # the issue's target: every start lands within 2 s
+# Answers slower than this are counted by what was happening when they were sent: a held
+# lock, a worker killed up to KILL_SHADOW_S before, the exam's first EXAM_BURST_S.
+SLOW_MS = 500
+KILL_SHADOW_S = 3.0
+EXAM_BURST_S = 10.0
 
 
 def percentile(values: list[float], fraction: float) -> float | None:
@@ -198,7 +212,7 @@ def run(args) -> dict:
                 "id": info["exam_id"],
                 "seconds": info["exam_seconds"],
                 "items": 5,
-                "start_at": t0 + 3.0,
+                "start_at": t0 + EXAM_AT_S,
             }
             threads = []
             for index, number in enumerate(info["numbers"]):
@@ -347,6 +361,16 @@ def summarise(
     def overlaps_lock(started, elapsed) -> bool:
         return any(started < end + 0.5 and started + elapsed > start for start, end in windows)
 
+    def slow_cause(started, elapsed) -> str:
+        if overlaps_lock(started, elapsed):
+            return "held lock"
+        if any(at <= started + elapsed and started <= at + KILL_SHADOW_S for at, _pid in kills):
+            return "worker killed"
+        if args.exam_takers and 0 <= started - (t0 + EXAM_AT_S) <= EXAM_BURST_S:
+            return "exam start"
+        return "other"
+
+    slow = dict.fromkeys(("held lock", "worker killed", "exam start", "other"), 0)
     statuses: dict[str, int] = {}
     errors_5xx = expected_503 = busy_elsewhere = 0
     answers, answers_clear, cards = [], [], []
@@ -365,6 +389,8 @@ def summarise(
             answers.append(elapsed)
             if not overlaps_lock(started, elapsed):
                 answers_clear.append(elapsed)
+            if elapsed * 1000 > SLOW_MS:
+                slow[slow_cause(started, elapsed)] += 1
         elif what == "card" and status == 200:
             cards.append(elapsed)
     locks = []
@@ -414,6 +440,7 @@ def summarise(
         "answer_p50_ms": percentile(answers, 0.50),
         "answer_p99_ms": percentile(answers, 0.99),
         "answer_p99_ms_outside_lock": percentile(answers_clear, 0.99),
+        f"answers_over_{SLOW_MS}ms": slow,
         "card_p50_ms": percentile(cards, 0.50),
         "card_p99_ms": percentile(cards, 0.99),
         "throughput_rps": round(in_window / max(1e-9, deadline - t0), 1),
@@ -455,8 +482,15 @@ def verdict(result: dict) -> list[str]:
             missed.append(f"exam {name} = {exam[name]}")
     if exam.get("late_probes") != exam.get("late_probes_refused"):
         missed.append("a save after deadline + grace was not refused")
-    if result["answer_p99_ms"] is not None and result["answer_p99_ms"] > 500:
-        missed.append(f"answer p99 {result['answer_p99_ms']} ms > 500 ms")
+    # The held lock outlasts the busy timeout on purpose: answers sent into it wait for
+    # the timeout (then 503) or for the lock, about a tenth of them at 200 employees, so
+    # the p99 over all answers measures the fault. The target applies outside it.
+    p99 = result["answer_p99_ms_outside_lock"]
+    if p99 is not None and p99 > SLOW_MS:
+        missed.append(f"answer p99 outside the held lock {p99} ms > {SLOW_MS} ms")
+    spread = exam.get("start_spread_s")
+    if spread is not None and spread > EXAM_START_WITHIN_S:
+        missed.append(f"exam starts spread over {spread} s > {EXAM_START_WITHIN_S} s")
     return missed
 
 
@@ -511,6 +545,9 @@ def main() -> None:
         f"({result['busy_503_during_lock']} × 503 during it); other 5xx: {result['errors_5xx']}"
     )
     print(f"statuses: {result['status_counts']}; network errors: {result['network_errors']}")
+    print(
+        f"answers over {SLOW_MS} ms, by what was happening: {result[f'answers_over_{SLOW_MS}ms']}"
+    )
     print(
         f"CPU: gunicorn {result['server_cpu_s']} s ({result['server_cpu_ms_per_request']} ms "
         f"a request), this client {result['client_cpu_s']} s, on {result['cores']} cores"

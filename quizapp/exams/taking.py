@@ -35,7 +35,7 @@ from ..models import (
 from ..questions import QUESTION_TYPES, AnswerError, Graded, question_type
 from ..study.answers import _lock_employee, _record
 from ..study.curriculum import role_settings
-from ..study.items import ItemView, load_item
+from ..study.items import ItemView, load_item, load_items
 from ..study.memory import to_srs
 from ..study.readiness_cache import forget as forget_standing
 from ..study.session import Ticket
@@ -284,9 +284,8 @@ def _draw_paper(session, person, exam, now, rng) -> list[tuple[ItemView, float]]
         raise ExamError(409, error.template, **error.params) from error
     if not by_recall:
         recall = _recalls(session, person, ids, now)
-    return [
-        (load_item(session, item_id, person.site_id), recall.get(item_id, 0.0)) for item_id in ids
-    ]
+    views = load_items(session, ids, person.site_id)
+    return [(views[item_id], recall.get(item_id, 0.0)) for item_id in ids]
 
 
 def _recalls(session, person, item_ids, now) -> dict[int, float]:

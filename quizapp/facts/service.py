@@ -72,11 +72,19 @@ def bank_defaults(variables: Iterable[dict] | None) -> dict[str, str | None]:
     return {v["name"]: v.get("default") for v in variables or ()}
 
 
+# What `version` reads, for a caller that reads it along with its own figures.
+VERSION_COLUMNS = (
+    select(func.count()).select_from(CompanyFact).scalar_subquery(),
+    select(func.max(CompanyFact.updated_at)).scalar_subquery(),
+)
+
+
 def version(session: Session) -> str:
     """Changes whenever a value is set or cleared: part of cached figures' keys."""
-    count, latest = session.execute(
-        select(func.count(), func.max(CompanyFact.updated_at)).select_from(CompanyFact)
-    ).one()
+    return version_of(*session.execute(select(*VERSION_COLUMNS)).one())
+
+
+def version_of(count: int, latest) -> str:
     return f"{count}@{latest}"
 
 

@@ -33,7 +33,8 @@ from sqlalchemy.orm import Session, aliased
 
 from .. import readiness, srs
 from ..assignments.reach import Assigned, AssignmentIndex, live_assignments
-from ..facts.service import version as facts_version
+from ..facts.service import VERSION_COLUMNS as FACTS_VERSION
+from ..facts.service import version_of as facts_version_of
 from ..i18n import N_
 from ..models import (
     AccessRole,
@@ -154,6 +155,8 @@ _PEOPLE = (
     .outerjoin(_TRAINER, _TRAINER.id == Employee.trainer_id)
     .outerjoin(ReadinessCache, ReadinessCache.employee_id == Employee.id)
 )
+# The banks' last import and the company facts' version, in one read.
+_GENERATION = select(select(func.max(Bank.imported_at)).scalar_subquery(), *FACTS_VERSION)
 _ROLES = select(JobRole).where(JobRole.id.in_(bindparam("ids", expanding=True)))
 
 
@@ -187,7 +190,8 @@ def standings(
     if today is not None:
         use_cache = False
     # Banks and company facts: a new import or value changes what hires must learn.
-    generation = f"{session.scalar(select(func.max(Bank.imported_at)))}|{facts_version(session)}"
+    imported, *facts = session.execute(_GENERATION).one()
+    generation = f"{imported}|{facts_version_of(*facts)}"
     # A few job roles for thousands of hires: each role's settings, study day and cache
     # basis are worked out once.
     # Only the roles of these people: the banner of one person reads one.

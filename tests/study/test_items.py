@@ -67,3 +67,22 @@ def test_an_edited_item_or_bank_is_read_again(app):
     with_synonyms = BANK.replace("roles: 客服前台\n", "roles: 客服前台\nsynonyms: 业主=住户\n")
     load_bank(with_synonyms, now=T0 + timedelta(days=2))
     assert items.load_item(db.session, item_id("paid")).bank_synonyms != []
+
+
+def test_several_items_load_in_one_read_of_their_content_keys(app):
+    load_bank()
+    items.clear()
+    wanted = [item_id("weekly"), item_id("three"), item_id("paid")]
+    first = items.load_items(db.session, wanted)
+    assert {i: v.question for i, v in first.items()} == {
+        i: items.load_item(db.session, i).question for i in wanted
+    }
+    selects = statements_during(lambda: items.load_items(db.session, [*wanted, 10**9]))
+    assert len([s for s in selects if s.lstrip().upper().startswith("SELECT")]) == 1
+    again = items.load_items(db.session, [*wanted, 10**9])
+    assert sorted(again) == sorted(wanted)  # an item that does not exist is absent
+    assert all(again[i] is first[i] for i in wanted)
+    # A re-import with a changed item is read again, as with load_item.
+    load_bank(BANK.replace("- 操作轻", "- 操作轻\n- 表情轻"), now=T0 + timedelta(days=1))
+    changed = items.load_items(db.session, wanted)[item_id("three")]
+    assert [kp.text for kp in changed.key_points] == ["说话轻", "走路轻", "操作轻", "表情轻"]
