@@ -110,3 +110,35 @@ def test_warm_app_compiles_what_a_cold_app_compiles_on_first_use(monkeypatch):
     assert app.test_client().get("/login").status_code == 200
     assert compiled, "a cold app compiles its templates inside the first request"
     assert warm.compile_templates(app) == len(app.jinja_env.list_templates())
+
+
+def test_warm_app_builds_every_live_item_view_once_for_all_workers(app):
+    from sqlalchemy import event, select
+
+    from quizapp.extensions import db
+    from quizapp.models import Item
+    from quizapp.study import items
+    from tests.factories import load_bank
+
+    load_bank()
+    items.clear()
+    live = db.session.scalars(select(Item.id).where(Item.retired_at.is_(None))).all()
+    # gunicorn's master warms outside any request; the tests' one in-memory connection
+    # must not be inside this session's transaction then.
+    db.session.commit()
+    assert live and warm.load_item_views(app) == len(live)
+    # A worker forked afterwards reads one small row per item, never the item itself.
+    seen: list[str] = []
+    record = lambda _c, _cur, statement, *_a: seen.append(statement)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        views = items.load_items(db.session, live)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert sorted(views) == sorted(live)
+    assert len([s for s in seen if s.lstrip().upper().startswith("SELECT")]) == 1
+
+
+def test_warm_app_leaves_item_views_to_the_workers_when_the_database_is_not_ready():
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    assert warm.load_item_views(app) == 0  # no tables yet: no error either
