@@ -12,14 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from types import SimpleNamespace
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..models import Assignment, Employee
 from ..models.people import ACTIVE
-from .audience import reaching
+from .audience import parameterised_person, person_parameters, reaching
 
 # One thing to learn: (bank_id, section_id, tag); a bank is (id, None, None), a section
 # (None, id, None) and a tag of a bank (id, None, tag).
@@ -115,29 +114,15 @@ def assignments_of(session: Session, person: Employee) -> list[Assigned]:
     """The live assignments reaching one person (started or not)."""
     if person.status != ACTIVE:
         return []
-    values = {
-        "id": person.id,
-        "trainer_id": person.trainer_id,
-        "job_role_id": person.job_role_id,
-        "site_id": person.site_id,
-    }
-    statement = _reaching_query(frozenset(name for name, value in values.items() if value is None))
-    params = {name: value for name, value in values.items() if value is not None}
-    return [Assigned.of(row) for row in session.scalars(statement, params)]
+    missing, params = person_parameters(person)
+    return [Assigned.of(row) for row in session.scalars(_reaching_query(missing), params)]
 
 
 @lru_cache(maxsize=16)
 def _reaching_query(missing: frozenset[str]):
     """`audience.reaching` for a person whose ``missing`` attributes are None, built once
-    (every study page asks; building it costs more than running it): the person's other
-    attributes are parameters. A None stays a literal, so it compares as before (IS NULL)."""
-    person = SimpleNamespace(
-        **{
-            name: None if name in missing else bindparam(name)
-            for name in ("id", "trainer_id", "job_role_id", "site_id")
-        }
-    )
-    return _query().where(reaching(Assignment, person))
+    (audience.parameterised_person)."""
+    return _query().where(reaching(Assignment, parameterised_person(missing)))
 
 
 class AssignmentIndex:

@@ -22,7 +22,6 @@ from ..database import write_transaction
 from ..facts.service import hidden_for
 from ..i18n import N_
 from ..models import (
-    Assignment,
     Employee,
     Exam,
     ExamAnswer,
@@ -59,21 +58,11 @@ STALE = N_("这道题已在另一个页面保存了较新的答案，本页的�
 # -- which exams reach a person ---------------------------------------------------------
 
 
-def reaching(person: Employee):
-    """A condition on Exam: live exams that reach the person, by their own audience or
-    through a live assignment that asks for them."""
-    assigned = select(Assignment.exam_id).where(
-        Assignment.exam_id.is_not(None), audience.reaching(Assignment, person)
-    )
-    return (Exam.archived_at.is_(None)) & or_(
-        audience.reaching(Exam, person), Exam.id.in_(assigned)
-    )
-
-
 def exams_for(session: Session, person: Employee, now: datetime) -> list[ExamListing]:
     """The exams that reach the person, open ones first (an attempt in progress first of
     all), then those not yet open, then closed ones; with their own attempts."""
-    exams = session.scalars(select(Exam).where(reaching(person)).order_by(Exam.id)).all()
+    missing, params = audience.person_parameters(person)
+    exams = session.scalars(audience.exams_reaching(missing, False), params).all()
     if not exams:
         return []
     attempts = session.scalars(
@@ -103,7 +92,8 @@ def exams_for(session: Session, person: Employee, now: datetime) -> list[ExamLis
 
 def exam_for(session: Session, person: Employee, exam_id: int) -> Exam:
     """An exam that reaches the person; 404 for any other (it is not theirs to know of)."""
-    exam = session.scalar(select(Exam).where(Exam.id == exam_id, reaching(person)))
+    missing, params = audience.person_parameters(person)
+    exam = session.scalar(audience.exams_reaching(missing, True), {**params, "exam_id": exam_id})
     if exam is None:
         raise ExamError(404, N_("找不到这场考试"))
     return exam

@@ -365,3 +365,44 @@ def test_archive_is_audited_once_and_ends_editing(world):
     assert len(entries.all()) == 1
     with pytest.raises(ExamSpecError):
         update_exam(db.session, world["T1"], exam.id, spec(world, title="x"), NOW)
+
+
+def test_the_exams_reaching_a_person_are_the_same_from_the_statement_built_once(world):
+    """exams_for / exam_for use a statement built once per pattern of missing attributes
+    (no role, site or trainer): it must say what the condition says for each person."""
+    from quizapp.assignments import audience
+    from quizapp.exams.taking import exams_for
+    from tests.factories import make_person
+
+    world["N0"] = make_person("N0")  # no job role, site or trainer
+    world["N1"] = make_person("N1", site="一号项目")  # a site only
+    site_exam = spec(world, title="site", audience="site", site_id=world.site_id)
+    exams = {
+        create_exam(db.session, world["H1"], spec(world, title="role"), NOW).id: "role",
+        create_exam(db.session, world["H1"], site_exam, NOW).id: "site",
+        create_exam(db.session, world["T1"], spec(world, title="T1's"), NOW).id: "T1's",
+        create_exam(
+            db.session,
+            world["H1"],
+            spec(world, title="named", audience="people", employee_nos=("N0", "E3")),
+            NOW,
+        ).id: "named",
+    }
+    expected = {
+        "E1": {"role", "site", "T1's"},
+        "E3": {"role", "site", "named"},
+        "N0": {"named"},
+        "N1": {"site"},
+        "H1": set(),
+    }
+    for number, wanted in expected.items():
+        person = world[number]
+        rule = db.session.scalars(select(Exam.id).where(audience.exam_reaching(person)))
+        listed = {exams[x.exam.id] for x in exams_for(db.session, person, NOW)}
+        assert listed == {exams[i] for i in rule} == wanted, number
+        missing, params = audience.person_parameters(person)
+        for exam_id, title in exams.items():
+            reached = db.session.scalar(
+                audience.exams_reaching(missing, True), {**params, "exam_id": exam_id}
+            )
+            assert (reached is not None) == (title in wanted), (number, title)
