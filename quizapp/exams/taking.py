@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,6 @@ from ..models import (
     Exam,
     ExamAnswer,
     ExamAttempt,
-    Item,
     MemoryState,
     ReviewLog,
     Section,
@@ -40,6 +39,7 @@ from ..study.readiness_cache import forget as forget_standing
 from ..study.session import Ticket
 from . import draw as drawing
 from . import scoring
+from .candidates import live_items
 from .errors import ExamError, StaleAnswer
 from .scoring import (  # noqa: F401 - part of this module's interface
     GRACE,
@@ -224,23 +224,20 @@ def _new_attempt(session, person, exam, attempts, now, rng, paper) -> ExamAttemp
 
 
 def _draw_paper(session, person, exam, now, rng) -> list[tuple[ItemView, float]]:
-    live = (
-        select(Item.id, Item.section_id, Item.type)
-        .join(Section, Section.id == Item.section_id)
-        .where(Item.retired_at.is_(None), Section.retired_at.is_(None))
-        .order_by(Item.bank_id, Section.position, Item.position)
-    )
     if exam.draw == "fixed":
         fixed = [link.item_id for link in exam.fixed_items]
-        live = live.where(Item.id.in_(fixed))
+        wanted = set(fixed)
+        pool = [row for row in live_items(session) if row.item_id in wanted]
     else:
         fixed = []
-        banks = [s.bank_id for s in exam.sources if s.bank_id is not None]
-        sections = [s.section_id for s in exam.sources if s.section_id is not None]
-        live = live.where(or_(Item.bank_id.in_(banks), Item.section_id.in_(sections)))
+        banks = {s.bank_id for s in exam.sources if s.bank_id is not None}
+        sections = {s.section_id for s in exam.sources if s.section_id is not None}
+        pool = [
+            row for row in live_items(session) if row.bank_id in banks or row.section_id in sections
+        ]
     # Never an item hidden from the person's site for want of a company fact.
     hidden = hidden_for(session, person.site_id)
-    rows = [row for row in session.execute(live).all() if row[0] not in hidden]
+    rows = [(row.item_id, row.section_id, row.type) for row in pool if row.item_id not in hidden]
     # Only a "readiness" draw picks by recall: the others need the recall of the items
     # drawn only (kept with the paper), not of every candidate.
     by_recall = exam.draw == "readiness"

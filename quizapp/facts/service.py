@@ -110,9 +110,15 @@ _variable_items: WeakKeyDictionary[Engine, _VariableItems] = WeakKeyDictionary()
 _variable_items_lock = Lock()  # gunicorn's threaded workers share it
 
 
+def banks_key(session: Session) -> tuple:
+    """What changes whenever any bank's items do (an import, a publish, a new or removed
+    bank): rows kept per process are still the database's while this is unchanged."""
+    return tuple(tuple(row) for row in session.execute(_BANKS_KEY))
+
+
 def _items_with_variables(session: Session) -> _VariableItems:
     engine = session.connection().engine
-    key = tuple(tuple(row) for row in session.execute(_BANKS_KEY))
+    key = banks_key(session)
     with _variable_items_lock:
         kept = _variable_items.get(engine)
     if kept is not None and kept.key == key:
@@ -131,7 +137,7 @@ def _items_with_variables(session: Session) -> _VariableItems:
         }
     found = _VariableItems(key, rows, defaults)
     # Kept only when no import committed while they were read (the key still holds).
-    if tuple(tuple(row) for row in session.execute(_BANKS_KEY)) == key:
+    if banks_key(session) == key:
         with _variable_items_lock:
             _variable_items[engine] = found
     return found
