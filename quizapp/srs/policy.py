@@ -19,6 +19,7 @@ from quizapp.srs.allocation import (
     lapse_excess,
     later_lift,
     raised_threshold,
+    refresh_window,
     stability_scale,
 )
 from quizapp.srs.days import day_start, study_day, study_days_between
@@ -41,14 +42,13 @@ SECONDS_PER_NEW = 45
 # at the role's desired retention before.
 RED_LINE_THRESHOLD = 0.95
 RED_LINE_DAYS = 2
-# With a go-live date, training runs at the role's desired retention minus this: a review
-# falls due once fsrs's predicted recall drops under it (cheaper reviews, more growth).
-TRAINING_MARGIN = 0.10
-# On the last GO_LIVE_WINDOW study days before go-live the refresh is allocated: each day
-# the reviews that add the most forecast recall per review, until the role's mean forecast
-# recall reaches GO_LIVE_MARGIN above its desired retention at go-live and LATER_MARGIN
-# below it LATER_DAYS after (docs/scheduling.md, quizapp.srs.allocation).
-GO_LIVE_WINDOW = 14
+# With a go-live date, a review falls due once fsrs's predicted recall drops under the
+# desired retention minus this (raised for hires who lapse more: raised_threshold).
+TRAINING_MARGIN = 0.15
+# On the last 5-21 study days before go-live (allocation.refresh_window) the refresh is
+# allocated: each day the reviews that add the most forecast recall per review, until the
+# mean forecast recall reaches GO_LIVE_MARGIN above the desired retention at go-live and
+# LATER_MARGIN below it LATER_DAYS after (docs/scheduling.md, quizapp.srs.allocation).
 GO_LIVE_MARGIN = 0.02
 LATER_MARGIN = 0.08
 # Kept for callers of the old rule: the per-item refresh target before an item's own
@@ -217,7 +217,7 @@ def plan_session(
     study_more: bool = False,
     go_live_target: float | None = None,
     later_target: float | None = None,
-    go_live_window: int = GO_LIVE_WINDOW,
+    go_live_window: int | None = None,
     red_line_threshold: float = RED_LINE_THRESHOLD,
     seconds_per_review: int = SECONDS_PER_REVIEW,
     seconds_per_new: int = SECONDS_PER_NEW,
@@ -249,7 +249,8 @@ def plan_session(
             the role's desired retention + GO_LIVE_MARGIN).
         later_target: mean recall wanted LATER_DAYS after go-live (default: desired
             retention - LATER_MARGIN).
-        go_live_window: study days before go-live with the allocated refresh (0: none).
+        go_live_window: study days before go-live with the allocated refresh (0: none;
+            None: by the employee's lapse ratio, ``allocation.refresh_window``).
         red_line_threshold: recall under which a red-line item is due.
         seconds_per_review: estimated seconds per review card.
         seconds_per_new: estimated seconds per new card.
@@ -274,6 +275,10 @@ def plan_session(
     days_to_go_live = (go_live - today).days if go_live is not None else 0
     training = go_live is not None and days_to_go_live > 0  # before go-live
     retention = training_retention(settings, go_live if training else None)
+    mine = [index[i] for i in required if i in index and not index[i].is_new]
+    lapses = sum(s.lapses for s in mine)
+    excess = lapse_excess(lapses, sum(s.expected_lapses for s in mine))  # vs fsrs's
+    go_live_window = refresh_window(excess) if go_live_window is None else go_live_window
     window = go_live is not None and 0 < days_to_go_live <= go_live_window
     item_target = max(settings.desired_retention, GO_LIVE_TARGET)
     # Items whose own deadline is within the refresh window: (start, end) of that day.
@@ -293,10 +298,7 @@ def plan_session(
     settled = [0.0, 0.0]  # forecasts of items reviewed today (for the allocation)
     reviewed_today = 0
     scale = 1.0
-    excess = 0.0  # how far this employee's lapses exceed what fsrs expected
     if training:
-        mine = [index[i] for i in required if i in index and not index[i].is_new]
-        lapses = sum(s.lapses for s in mine)
         scale = stability_scale(
             lapses,
             sum(max(s.reps - 1, 0) for s in mine),
@@ -304,7 +306,6 @@ def plan_session(
             SCALE_PRIOR,
             SCALE_POWER,
         )
-        excess = lapse_excess(lapses, sum(s.expected_lapses for s in mine))
         retention = raised_threshold(retention, excess)
     for item_id in required:
         state = index.get(item_id)

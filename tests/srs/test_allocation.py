@@ -143,7 +143,7 @@ def test_the_refresh_starts_as_late_as_the_days_left_allow():
     assert any(c.reason == "go_live" for c in last_day.cards)
     early = plan_session(states, required, [], T0, settings, TODAY + timedelta(days=10))
     assert len(reviewed_ids(early)) < len(reviewed_ids(last_day))
-    outside = TODAY + timedelta(days=policy.GO_LIVE_WINDOW + 1)
+    outside = TODAY + timedelta(days=allocation.REFRESH_DAYS_MAX + 1)
     far = plan_session(states, required, [], T0, settings, outside)
     assert not any(c.reason == "go_live" for c in far.cards)
     none = plan_session(
@@ -273,7 +273,7 @@ def test_a_hire_who_lapses_more_than_fsrs_expected_reviews_at_higher_recall():
         return plan_session([item, *others], list(range(41)), [], T0, SETTINGS, go_live)
 
     assert 0 not in reviewed_ids(hire(expected=1.0))  # lapses as fsrs expected
-    assert 0 not in reviewed_ids(hire(expected=0.95))  # within RATIO_LOW
+    assert 0 not in reviewed_ids(hire(expected=1.1))  # fewer than fsrs expected
     assert 0 in reviewed_ids(hire(expected=0.6))  # 40 lapses where 24 were expected
 
 
@@ -290,6 +290,31 @@ def test_a_hire_who_lapses_more_than_fsrs_expected_gets_more_refresh_before_go_l
         return sum(1 for c in plan.cards if c.reason in ("due", "go_live"))
 
     assert refresh(expected=0.5) > refresh(expected=1.0)
+
+
+def test_the_refresh_window_widens_with_the_lapse_ratio():
+    windows = [allocation.refresh_window(e) for e in (0.0, 0.05, 0.1, 0.15, 0.5)]
+    assert windows == sorted(windows)
+    assert windows[0] == allocation.REFRESH_DAYS_MIN
+    assert windows[-1] == windows[-2] == allocation.REFRESH_DAYS_MAX
+
+
+def test_a_hire_who_lapses_more_than_fsrs_expected_starts_the_refresh_earlier():
+    settings = RoleSettings(session_minutes=10)
+
+    def refreshed(expected: float, days: int) -> int:
+        # 300 items, 4 days after a review at stability 10: not due, short of the
+        # targets a month after go-live; too many for the days left to take later.
+        states = [learnt(i, 10.0, 4, lapses=1, reps=6, expected=expected) for i in range(300)]
+        go_live = TODAY + timedelta(days=days)
+        plan = plan_session(states, list(range(300)), [], T0, settings, go_live)
+        return sum(1 for c in plan.cards if c.reason == "go_live")
+
+    steady, forgetful = 1.0, 0.5  # lapses as fsrs expected; twice as many
+    near, middle = allocation.REFRESH_DAYS_MIN - 2, allocation.REFRESH_DAYS_MIN + 5
+    assert refreshed(steady, near) > 0 and refreshed(forgetful, near) > 0
+    assert refreshed(steady, middle) == 0 and refreshed(forgetful, middle) > 0
+    assert refreshed(forgetful, allocation.REFRESH_DAYS_MAX + 1) == 0
 
 
 def test_a_retry_changes_nothing_the_planner_sees():
